@@ -1,0 +1,1 @@
+Console.WriteLine("KvCluster.AppHost: not yet implemented");

@@ -1,0 +1,9 @@
+namespace KvCluster.RedisLog.Client;
+
+public enum RedisConnectionState
+{
+    Connecting,
+    Connected,
+    Reconnecting,
+    Disposed,
+}
