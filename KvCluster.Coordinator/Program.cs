@@ -1,3 +1,35 @@
+using KvCluster.Coordinator;
+using KvCluster.Coordinator.Api;
+using KvCluster.Coordinator.Health;
+using KvCluster.Coordinator.Sequencing;
+using KvCluster.RedisLog.Client;
+using KvCluster.RedisLog.Log;
+using KvCluster.RedisLog.Membership;
+using Microsoft.Extensions.Options;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddProblemDetails();
+builder.Services.Configure<CoordinatorOptions>(builder.Configuration.GetSection("Kv"));
+
+builder.Services.AddSingleton<IRedisClient>(_ => RedisClient.ConnectInBackground(
+    builder.Configuration.GetConnectionString("redis")
+    ?? throw new InvalidOperationException("ConnectionStrings:redis is not set (env ConnectionStrings__redis).")));
+builder.Services.AddSingleton(sp => new LogKeys(sp.GetRequiredService<IOptions<CoordinatorOptions>>().Value.KeyPrefix));
+builder.Services.AddSingleton(sp =>
+{
+    var options = sp.GetRequiredService<IOptions<CoordinatorOptions>>().Value;
+    return new SequencerScript(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<LogKeys>(),
+        options.IdempotencyRetention, options.RequestIdRetention);
+});
+builder.Services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<LogKeys>()));
+builder.Services.AddSingleton<AppendBatcher>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<AppendBatcher>());
+builder.Services.AddHealthChecks().AddCheck<RedisReachableCheck>("redis");
+
 var app = builder.Build();
+app.UseStatusCodePages();
+app.MapDefaultEndpoints();
+app.MapAppendEndpoints();
+app.MapClusterEndpoints();
 app.Run();

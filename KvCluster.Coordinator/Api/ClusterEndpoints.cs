@@ -1,0 +1,24 @@
+using KvCluster.RedisLog.Client;
+using KvCluster.RedisLog.Membership;
+
+namespace KvCluster.Coordinator.Api;
+
+/// <summary>GET /v1/cluster: members, their lag, the log head, as Redis records them.</summary>
+internal static class ClusterEndpoints
+{
+    public static void MapClusterEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/cluster", async (ClusterMembership membership, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                var view = await membership.ReadViewAsync(cancellationToken);
+                return Results.Json(view, MembershipJsonContext.Default.ClusterView);
+            }
+            catch (RedisException e)
+            {
+                return Results.Problem(title: "Redis is unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+    }
+}

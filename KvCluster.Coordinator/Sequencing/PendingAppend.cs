@@ -1,0 +1,11 @@
+using KvCluster.RedisLog.Log;
+
+namespace KvCluster.Coordinator.Sequencing;
+
+/// <summary>One append request waiting for its batch: its commands and where to report their sequence numbers.</summary>
+internal sealed class PendingAppend(IReadOnlyList<AppendCommand> commands)
+{
+    public IReadOnlyList<AppendCommand> Commands { get; } = commands;
+
+    public TaskCompletionSource<AppendOutcome[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,23 @@
+using KvCluster.RedisLog.Client;
+using KvCluster.RedisLog.Membership;
+
+namespace KvCluster.Node.Api;
+
+/// <summary>GET /v1/cluster: members with their applied seq, lag and health; the log head; the trim point.</summary>
+internal static class ClusterEndpoints
+{
+    public static void MapClusterEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/cluster", async (ClusterMembership membership, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                return Results.Json(await membership.ReadViewAsync(cancellationToken), MembershipJsonContext.Default.ClusterView);
+            }
+            catch (RedisException e)
+            {
+                return Problems.Unavailable("Redis is unavailable", e.Message);
+            }
+        });
+    }
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using KvCluster.Node.Replication;
+using KvCluster.Node.StateMachine;
+using KvCluster.RedisLog.Log;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace KvCluster.Node.Api;
+
+/// <summary>
+/// The client API of DESIGN.md §4. Endpoints only validate and map: writes go to the <see cref="WriteProposer"/>,
+/// reads wait at the <see cref="ReadGate"/> and then look at the replica's state machine.
+/// </summary>
+internal static class KvEndpoints
+{
+    private const string KeyRoutePrefix = "/v1/kv/";
+    public const string SeqHeader = "X-Kv-Seq";
+    private const int MaxIdempotencyKeyLength = 256;
+    private const int MaxContentTypeLength = 256;
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
+
+    public static void MapKvEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/kv/{**key}", GetAsync);
+        app.MapPut("/v1/kv/{**key}", PutAsync);
+        app.MapDelete("/v1/kv/{**key}", DeleteAsync);
+        app.MapGet("/v1/kv", ListAsync);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, ReplicaState replica, ReadGate gate)
+    {
+        if (!KeyPath.TryGetKey(context, KeyRoutePrefix, out string key, out string keyError)) return Problems.BadRequest("Invalid key", keyError);
+        if (!ReadRequest.TryParse(context.Request, out var read, out string readError)) return Problems.BadRequest("Invalid read request", readError);
+        if (await gate.WaitAsync(read.Consistency, read.MinSeq, context.RequestAborted) is { } notFresh)
+        {
+            return Problems.Unavailable("Not caught up", notFresh);
+        }
+
+        var machine = replica.Machine;
+        bool found = machine.TryGet(key, out var record);
+        SetSeq(context, machine.AppliedSeq);
+        if (!found) return Problems.NotFound(key);
+
+        context.Response.Headers.ETag = WritePreconditions.FormatVersionTag(record!.Version);
+        string contentType = record.ContentType.Length > 0 ? record.ContentType : "application/octet-stream";
+        return Results.Bytes(record.Value, contentType);
+    }
+
+    private static async Task<IResult> PutAsync(HttpContext context, WriteProposer proposer, IOptions<NodeOptions> options)
+    {
+        if (!KeyPath.TryGetKey(context, KeyRoutePrefix, out string key, out string keyError)) return Problems.BadRequest("Invalid key", keyError);
+        if (!WritePreconditions.TryParse(context.Request, allowCreateOnly: true, out var precondition, out string preconditionError))
+        {
+            return Problems.BadRequest("Invalid precondition", preconditionError);
+        }
+        if (!TryGetIdempotencyKey(context.Request, out string idempotencyKey, out string idempotencyError))
+        {
+            return Problems.BadRequest("Invalid Idempotency-Key", idempotencyError);
+        }
+        string contentType = context.Request.ContentType ?? "";
+        if (contentType.Length > MaxContentTypeLength)
+        {
+            return Problems.BadRequest("Invalid Content-Type", $"Content-Type is limited to {MaxContentTypeLength} characters.");
+        }
+
+        int limit = options.Value.MaxValueBytes;
+        var value = await BodyReader.ReadAsync(context.Request, limit, context.RequestAborted);
+        if (value is null) return Problems.TooLarge(limit);
+
+        var outcome = await proposer.ProposeAsync(LogOperation.Put, key, value, contentType, precondition, idempotencyKey, context.RequestAborted);
+        return MapWrite(context, key, outcome, result => result.Outcome switch
+        {
+            ApplyOutcome.Created => Results.Json(new PutResponse(key, result.Version, true), NodeJsonContext.Default.PutResponse,
+                statusCode: StatusCodes.Status201Created),
+            _ => Results.Json(new PutResponse(key, result.Version, false), NodeJsonContext.Default.PutResponse),
+        });
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, WriteProposer proposer)
+    {
+        if (!KeyPath.TryGetKey(context, KeyRoutePrefix, out string key, out string keyError)) return Problems.BadRequest("Invalid key", keyError);
+        if (!WritePreconditions.TryParse(context.Request, allowCreateOnly: false, out var precondition, out string preconditionError))
+        {
+            return Problems.BadRequest("Invalid precondition", preconditionError);
+        }
+        if (!TryGetIdempotencyKey(context.Request, out string idempotencyKey, out string idempotencyError))
+        {
+            return Problems.BadRequest("Invalid Idempotency-Key", idempotencyError);
+        }
+
+        var outcome = await proposer.ProposeAsync(LogOperation.Delete, key, ReadOnlyMemory<byte>.Empty, "", precondition, idempotencyKey,
+            context.RequestAborted);
+        return MapWrite(context, key, outcome, _ => Results.NoContent());
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, ReplicaState replica, ReadGate gate)
+    {
+        if (!ReadRequest.TryParse(context.Request, out var read, out string readError)) return Problems.BadRequest("Invalid read request", readError);
+        var query = context.Request.Query;
+        string prefix = query["prefix"].FirstOrDefault() ?? "";
+        string? after = query["after"].FirstOrDefault();
+        int limit = DefaultPageSize;
+        if (query["limit"].FirstOrDefault() is { } limitText
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxPageSize))
+        {
+            return Problems.BadRequest("Invalid limit", $"limit must be an integer from 1 to {MaxPageSize}.");
+        }
+        if (await gate.WaitAsync(read.Consistency, read.MinSeq, context.RequestAborted) is { } notFresh)
+        {
+            return Problems.Unavailable("Not caught up", notFresh);
+        }
+
+        var machine = replica.Machine;
+        var page = machine.List(prefix, string.IsNullOrEmpty(after) ? null : after, limit);
+        SetSeq(context, machine.AppliedSeq);
+        var items = new List<ListItem>(page.Items.Count);
+        foreach (var item in page.Items) items.Add(new ListItem(item.Key, item.Version, item.Size));
+        return Results.Json(new ListResponse(items, page.NextAfter), NodeJsonContext.Default.ListResponse);
+    }
+
+    private static IResult MapWrite(HttpContext context, string key, WriteOutcome outcome, Func<ApplyResult, IResult> onSuccess)
+    {
+        switch (outcome)
+        {
+            case WriteOutcome.Applied applied:
+                SetSeq(context, applied.Seq);
+                var result = applied.Result;
+                switch (result.Outcome)
+                {
+                    case ApplyOutcome.PreconditionFailed:
+                        return Problems.PreconditionFailed(key, result.Version);
+                    case ApplyOutcome.NotFound:
+                        return Problems.NotFound(key);
+                    default:
+                        if (result.Outcome != ApplyOutcome.Deleted) context.Response.Headers.ETag = WritePreconditions.FormatVersionTag(result.Version);
+                        return onSuccess(result);
+                }
+            case WriteOutcome.Refused refused:
+                context.Response.Headers.RetryAfter = "1";
+                return Problems.Unavailable("Write refused", refused.Reason);
+            case WriteOutcome.Unavailable unavailable:
+                context.Response.Headers.RetryAfter = "1";
+                return Problems.Unavailable("Log unavailable",
+                    unavailable.Reason + " Retry with the same Idempotency-Key to make the retry safe.");
+            default:
+                throw new InvalidOperationException($"Unknown write outcome {outcome}.");
+        }
+    }
+
+    private static bool TryGetIdempotencyKey(HttpRequest request, out string idempotencyKey, out string error)
+    {
+        idempotencyKey = request.Headers["Idempotency-Key"].ToString();
+        error = "";
+        if (idempotencyKey.Length == 0) return true;
+        if (idempotencyKey.Length > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c < 0x21 || c > 0x7E))
+        {
+            error = $"Idempotency-Key must be 1 to {MaxIdempotencyKeyLength} visible ASCII characters.";
+            return false;
+        }
+        return true;
+    }
+
+    private static void SetSeq(HttpContext context, long seq) =>
+        context.Response.Headers[SeqHeader] = seq.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,51 @@
+using KvCluster.Node.Replication;
+using KvCluster.RedisLog.Client;
+using KvCluster.RedisLog.Membership;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace KvCluster.Node.Membership;
+
+/// <summary>
+/// Once a second: tells the cluster this node is alive and how far it has applied, and learns the log head
+/// (so lag is known even when no client reads).
+/// </summary>
+internal sealed class MembershipHeartbeat(
+    ClusterMembership membership,
+    ReplicaState replica,
+    IServer server,
+    IOptions<NodeOptions> options,
+    ILogger<MembershipHeartbeat> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        using var timer = new PeriodicTimer(settings.HeartbeatInterval);
+        bool warned = false;
+        do
+        {
+            try
+            {
+                replica.ObserveHead(await membership.ReadHeadAsync(stoppingToken));
+                await membership.HeartbeatAsync(new MemberRecord
+                {
+                    Id = settings.NodeId,
+                    Url = settings.PublicUrl ?? ListeningUrl(),
+                    Applied = replica.Applied.Value,
+                    Ready = replica.CaughtUp && replica.Divergence is null,
+                }, stoppingToken);
+                warned = false;
+            }
+            catch (RedisException e)
+            {
+                if (!warned) logger.LogWarning("Heartbeat failed: {Error}", e.Message);
+                warned = true;
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    private string ListeningUrl() =>
+        server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "";
+}

@@ -1,0 +1,36 @@
+namespace KvCluster.Node;
+
+/// <summary>Settings under "Kv" (env Kv__...), as the AppHost or Aspire hands them out.</summary>
+public sealed class NodeOptions
+{
+    /// <summary>This replica's id, e.g. "node-1".</summary>
+    public string NodeId { get; set; } = Environment.MachineName;
+
+    /// <summary>Where the node keeps local files (snapshots).</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>The URL other members and clients reach this node at; defaults to the first listening URL.</summary>
+    public string? PublicUrl { get; set; }
+
+    public string KeyPrefix { get; set; } = RedisLog.Log.LogKeys.DefaultPrefix;
+
+    /// <summary>Largest value accepted; larger bodies get 413 before they are read.</summary>
+    public int MaxValueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long a write waits to be sequenced and applied here before answering 503.</summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a linearizable or session read waits for this node to catch up before answering 503.</summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A node this many entries behind the log head refuses new writes (etcd's max apply gap).</summary>
+    public long MaxApplyLag { get; set; } = 50_000;
+
+    /// <summary>Entries fetched per XREAD.</summary>
+    public int TailBatchSize { get; set; } = 1000;
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long an Idempotency-Key is remembered (must match the coordinator's).</summary>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+}

@@ -1,0 +1,74 @@
+using KvCluster.RedisLog.Membership;
+
+namespace KvCluster.Node.Replication;
+
+/// <summary>
+/// Linearizable reads (etcd's linearizableReadLoop): every read waiting at a moment shares one fetch of the log
+/// head from Redis, issued after they all arrived, then waits until this replica has applied up to it.
+/// A read that arrives while a fetch is in flight joins the next fetch, never the current one: the head it
+/// needs must have been read after it began.
+/// </summary>
+public sealed class ReadBarrier
+{
+    private readonly ClusterMembership _log;
+    private readonly ReplicaState _replica;
+    private readonly object _gate = new();
+    private TaskCompletionSource<long>? _next;
+    private bool _fetching;
+
+    public ReadBarrier(ClusterMembership log, ReplicaState replica)
+    {
+        _log = log;
+        _replica = replica;
+    }
+
+    /// <summary>Completes when this replica reflects every write acknowledged before the call.</summary>
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        long head = await ReadHeadAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        _replica.ObserveHead(head);
+        await _replica.Applied.WaitForAsync(head, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<long> ReadHeadAsync()
+    {
+        lock (_gate)
+        {
+            _next ??= new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var mine = _next.Task;
+            if (!_fetching)
+            {
+                _fetching = true;
+                _ = FetchLoopAsync();
+            }
+            return mine;
+        }
+    }
+
+    // Runs while readers keep arriving: each round takes everyone waiting so far and makes one round trip.
+    private async Task FetchLoopAsync()
+    {
+        while (true)
+        {
+            TaskCompletionSource<long> round;
+            lock (_gate)
+            {
+                if (_next is null)
+                {
+                    _fetching = false;
+                    return;
+                }
+                round = _next;
+                _next = null;
+            }
+            try
+            {
+                round.TrySetResult(await _log.ReadHeadAsync(CancellationToken.None).ConfigureAwait(false));
+            }
+            catch (Exception e)
+            {
+                round.TrySetException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using KvCluster.Node.Api;
+using KvCluster.RedisLog.Client;
+using Microsoft.Extensions.Options;
+
+namespace KvCluster.Node.Replication;
+
+/// <summary>Holds a read until this replica is as fresh as its consistency asks, or says why it cannot be.</summary>
+public sealed class ReadGate(ReplicaState replica, ReadBarrier barrier, IOptions<NodeOptions> options)
+{
+    private readonly TimeSpan _timeout = options.Value.ReadTimeout;
+
+    /// <summary>Null when the read may go ahead; otherwise why it cannot (answered with 503).</summary>
+    public async Task<string?> WaitAsync(ReadConsistency consistency, long minSeq, CancellationToken cancellationToken)
+    {
+        if (consistency == ReadConsistency.Local) return null;
+        if (replica.Divergence is { } divergence) return $"This node is rebuilding its state from the log: {divergence}.";
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_timeout);
+        try
+        {
+            if (consistency == ReadConsistency.Linearizable) await barrier.WaitAsync(deadline.Token);
+            if (minSeq > 0) await replica.Applied.WaitForAsync(minSeq, deadline.Token);
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"This node did not catch up within {_timeout.TotalSeconds:0.#} s (applied {replica.Applied.Value}, " +
+                   $"log head {replica.KnownHead}); retry, use another node, or read with consistency=local.";
+        }
+        catch (RedisException e)
+        {
+            return $"The log head could not be read from Redis ({e.Message}); read with consistency=local to get this node's data.";
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using KvCluster.Node.StateMachine;
+
+namespace KvCluster.Node.Replication;
+
+/// <summary>
+/// This replica's view of the log: the map it serves, how far it has applied, how far the log is known to go,
+/// and whether what it applied is still the log's history.
+/// </summary>
+public sealed class ReplicaState
+{
+    private long _knownHead;
+    private volatile bool _caughtUp;
+    private volatile string? _divergence;
+
+    public ReplicaState(KvStateMachine machine)
+    {
+        Machine = machine;
+    }
+
+    /// <summary>The state machine reads are served from. Applied to by the tailer alone.</summary>
+    public KvStateMachine Machine { get; private set; }
+
+    public AppliedIndex Applied { get; } = new();
+
+    /// <summary>The highest sequence number known to exist in the log.</summary>
+    public long KnownHead => Interlocked.Read(ref _knownHead);
+
+    public long Lag => Math.Max(0, KnownHead - Applied.Value);
+
+    /// <summary>True once the tailer has read to the end of the stream at least once since start.</summary>
+    public bool CaughtUp => _caughtUp;
+
+    /// <summary>Why this replica's state no longer matches the log (a gap or a broken chain), or null.</summary>
+    public string? Divergence => _divergence;
+
+    /// <summary>The chain hash of the last applied entry ("" before the first).</summary>
+    public string LastChainHash { get; set; } = "";
+
+    public void ObserveHead(long head)
+    {
+        long current;
+        do
+        {
+            current = Interlocked.Read(ref _knownHead);
+            if (head <= current) return;
+        }
+        while (Interlocked.CompareExchange(ref _knownHead, head, current) != current);
+    }
+
+    public void MarkCaughtUp() => _caughtUp = true;
+
+    public void MarkDiverged(string reason) => _divergence = reason;
+
+    /// <summary>Serves from a machine rebuilt from the log, replacing a diverged one.</summary>
+    public void ReplaceMachine(KvStateMachine rebuilt, string lastChainHash)
+    {
+        Machine = rebuilt;
+        LastChainHash = lastChainHash;
+        Applied.Reset(rebuilt.AppliedSeq);
+        _divergence = null;
+    }
+}

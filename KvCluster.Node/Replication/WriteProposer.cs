@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using KvCluster.RedisLog.Log;
+using Microsoft.Extensions.Options;
+
+namespace KvCluster.Node.Replication;
+
+/// <summary>
+/// The write path: register a waiter, append through the coordinator, wait until this replica has applied the
+/// entry, answer with what the state machine computed — always cleaning up (etcd's processInternalRaftRequestOnce).
+/// </summary>
+public sealed class WriteProposer
+{
+    // Unique per process start, so request ids never repeat across restarts of a node.
+    private readonly string _requestIdPrefix = Guid.NewGuid().ToString("N")[..12] + "-";
+    private long _counter;
+
+    private readonly CoordinatorClient _coordinator;
+    private readonly ReplicaState _replica;
+    private readonly PendingWrites _pending;
+    private readonly NodeOptions _options;
+
+    public WriteProposer(CoordinatorClient coordinator, ReplicaState replica, PendingWrites pending, IOptions<NodeOptions> options)
+    {
+        _coordinator = coordinator;
+        _replica = replica;
+        _pending = pending;
+        _options = options.Value;
+    }
+
+    public async Task<WriteOutcome> ProposeAsync(LogOperation operation, string key, ReadOnlyMemory<byte> value, string contentType,
+        Precondition precondition, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (_replica.Divergence is { } divergence) return new WriteOutcome.Refused($"This node is rebuilding its state: {divergence}.");
+        if (_replica.Lag > _options.MaxApplyLag)
+        {
+            return new WriteOutcome.Refused($"This node is {_replica.Lag} entries behind the log (limit {_options.MaxApplyLag}); try another node.");
+        }
+
+        string requestId = _requestIdPrefix + Interlocked.Increment(ref _counter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var command = new AppendCommand
+        {
+            Operation = operation,
+            Key = key,
+            Value = value,
+            ContentType = contentType,
+            Precondition = precondition,
+            IdempotencyKey = idempotencyKey,
+            RequestId = requestId,
+            TraceParent = Activity.Current?.Id ?? "",
+            OriginNode = _options.NodeId,
+        };
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.WriteTimeout);
+        var applied = _pending.Register(requestId);
+        try
+        {
+            AppendOutcome appended;
+            try
+            {
+                appended = await _coordinator.AppendAsync(command, deadline.Token);
+            }
+            catch (Exception e) when (e is HttpRequestException or LogUnavailableException
+                                        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                return new WriteOutcome.Unavailable($"The write could not be sequenced: {e.Message}");
+            }
+            _replica.ObserveHead(appended.Seq);
+
+            if (!appended.Duplicate)
+            {
+                var write = await applied.WaitAsync(deadline.Token);
+                return new WriteOutcome.Applied(write.Seq, write.Result);
+            }
+            // A retry of a write already in the log: answer with the result it had then.
+            await _replica.Applied.WaitForAsync(appended.Seq, deadline.Token);
+            if (applied.IsCompletedSuccessfully) return new WriteOutcome.Applied(applied.Result.Seq, applied.Result.Result);
+            if (idempotencyKey.Length > 0 && _replica.Machine.TryGetIdempotentReplay(idempotencyKey, out var replay))
+            {
+                return new WriteOutcome.Applied(replay.Seq, replay.Result);
+            }
+            return new WriteOutcome.Unavailable($"The write was sequenced earlier at {appended.Seq}, but its result is no longer known.");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new WriteOutcome.Unavailable(
+                $"The write was not applied on this node within {_options.WriteTimeout.TotalSeconds:0.#} s; it may still take effect.");
+        }
+        finally
+        {
+            _pending.Forget(requestId);
+        }
+    }
+}
