@@ -71,7 +71,7 @@ public static class Extensions
             .UseOtlpExporter();
 
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryProvidersHostedService>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, HealthProbeTraceSuppression>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, RequestTracingStartupFilter>());
         return builder;
     }
 
