@@ -38,12 +38,9 @@ public sealed class ServiceEndpointResolver
         return _cache.GetOrAdd((serviceUri.Scheme, serviceUri.Host), static (key, configuration) => ResolveUncached(configuration, key.Scheme, key.Host), _configuration);
     }
 
-    /// <summary>The base URIs configured for <paramref name="serviceName"/> under one endpoint name (or unnamed when null).</summary>
-    public IReadOnlyList<Uri> Resolve(string serviceName, string? endpointName = null)
-    {
-        var service = _configuration.GetSection(ServicesSection).GetSection(serviceName);
-        return endpointName is null ? ReadUnnamed(service, defaultScheme: "http") : ReadNamed(service, endpointName);
-    }
+    /// <summary>The endpoints of <paramref name="serviceName"/> named <paramref name="endpointName"/> (<c>http</c>, <c>https</c>, <c>https+http</c>).</summary>
+    public IReadOnlyList<Uri> Resolve(string serviceName, string endpointName = "http") =>
+        Resolve(new Uri($"{endpointName}://{serviceName}"));
 
     private static IReadOnlyList<Uri> ResolveUncached(IConfiguration configuration, string scheme, string host)
     {

@@ -21,6 +21,8 @@ public sealed class ServiceEndpointResolverTests
         Assert.Equal(["http://127.0.0.1:5101/", "http://127.0.0.1:5102/"], resolver.Resolve(new Uri("http://coordinator/x")).Select(u => u.ToString()));
         Assert.Equal(["https://127.0.0.1:7101/"], resolver.Resolve(new Uri("https://coordinator")).Select(u => u.ToString()));
         Assert.Equal(["https://127.0.0.1:7101/"], resolver.Resolve(new Uri("https+http://coordinator")).Select(u => u.ToString()));
+        Assert.Equal(["https://127.0.0.1:7101/"], resolver.Resolve(new Uri("http://_https.coordinator")).Select(u => u.ToString()));
+        Assert.Equal(["http://127.0.0.1:5101/", "http://127.0.0.1:5102/"], resolver.Resolve("coordinator").Select(u => u.ToString()));
     }
 
     [Fact]
