@@ -1,0 +1,16 @@
+namespace KvCluster.Node.StateMachine;
+
+/// <summary>What applying one log entry did; decided in log order, identically on every replica.</summary>
+public enum ApplyOutcome
+{
+    /// <summary>A put made a key that did not exist.</summary>
+    Created,
+    /// <summary>A put replaced the value of an existing key.</summary>
+    Updated,
+    /// <summary>A delete removed an existing key.</summary>
+    Deleted,
+    /// <summary>A delete named a key that does not exist.</summary>
+    NotFound,
+    /// <summary>The entry's precondition did not hold; nothing changed.</summary>
+    PreconditionFailed,
+}

@@ -1,0 +1,44 @@
+namespace KvCluster.Node.StateMachine;
+
+/// <summary>
+/// The stored state of one key. Immutable: a write replaces the whole record, so a reader on
+/// another thread sees either the old record or the new one, never a mix.
+/// </summary>
+public sealed class KvRecord
+{
+    // A plain array of exactly the value's length: no slice of a larger buffer is kept alive,
+    // and a record costs one object header plus four fields.
+    private readonly byte[] _value;
+
+    /// <summary>Makes a record holding its own copy of <paramref name="value"/>.</summary>
+    public KvRecord(ReadOnlySpan<byte> value, string contentType, long version, long createdSeq)
+        : this(value.ToArray(), contentType, version, createdSeq)
+    {
+    }
+
+    private KvRecord(byte[] ownedValue, string contentType, long version, long createdSeq)
+    {
+        ArgumentNullException.ThrowIfNull(contentType);
+        _value = ownedValue;
+        ContentType = contentType;
+        Version = version;
+        CreatedSeq = createdSeq;
+    }
+
+    public ReadOnlyMemory<byte> Value => _value;
+
+    /// <summary>The Content-Type the value was written with ("" when none was given).</summary>
+    public string ContentType { get; }
+
+    /// <summary>The seq of the key's last write.</summary>
+    public long Version { get; }
+
+    /// <summary>The seq at which this incarnation of the key was created (reset by delete + put).</summary>
+    public long CreatedSeq { get; }
+
+    public int Size => _value.Length;
+
+    /// <summary>Takes ownership of <paramref name="ownedValue"/>; the caller must not keep or change it.</summary>
+    internal static KvRecord Own(byte[] ownedValue, string contentType, long version, long createdSeq) =>
+        new(ownedValue, contentType, version, createdSeq);
+}

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using KvCluster.RedisLog.Log;
+
+namespace KvCluster.Node.StateMachine;
+
+/// <summary>
+/// A replica's in-memory database: applies log entries in seq order, one at a time, as a pure function
+/// of (state, entry) — no I/O, no clock, no randomness — so every replica that applied the same log
+/// holds the same state (<see cref="ComputeDigest"/> proves it). Reads run on any thread, lock-free
+/// for single keys, while one thread applies.
+/// </summary>
+public sealed class KvStateMachine
+{
+    public static readonly TimeSpan DefaultIdempotencyWindow = TimeSpan.FromHours(24);
+
+    private readonly ConcurrentDictionary<string, KvRecord> _records = new(StringComparer.Ordinal);
+
+    // Sorted view of the keys for listing. Guarded by _indexLock, which Apply also holds whenever it
+    // adds or removes a key, so a listing always finds a record for every key it walks.
+    private readonly OrderedKeyIndex _index = new();
+    private readonly Lock _indexLock = new();
+
+    private readonly IdempotencyTable _idempotency;
+    private readonly ContentTypeInterner _contentTypes = new();
+
+    // Serialises Apply against itself and against ComputeDigest, which needs one consistent state.
+    private readonly Lock _applyLock = new();
+
+    private long _appliedSeq;
+    private long _valueBytes;
+    private int _count;
+
+    // Log time: the latest SequencedAtUnixMs seen. Clamped so it never goes backwards (a sequencer clock
+    // stepping back cannot revive an expired idempotency record), which also keeps records oldest-first.
+    private long _logTimeUnixMs;
+
+    public KvStateMachine(TimeSpan? idempotencyWindow = null)
+    {
+        var window = idempotencyWindow ?? DefaultIdempotencyWindow;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero, nameof(idempotencyWindow));
+        _idempotency = new IdempotencyTable((long)window.TotalMilliseconds);
+    }
+
+    /// <summary>The seq of the last applied entry; 0 before the first.</summary>
+    public long AppliedSeq => Volatile.Read(ref _appliedSeq);
+
+    /// <summary>The number of keys.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>The sum of the lengths of all values.</summary>
+    public long ValueBytes => Volatile.Read(ref _valueBytes);
+
+    /// <summary>
+    /// Applies the next entry of the log. It must be entry <c>AppliedSeq + 1</c>, otherwise
+    /// <see cref="LogGapException"/> is thrown and nothing changes.
+    /// </summary>
+    public ApplyResult Apply(LogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        lock (_applyLock)
+        {
+            long expected = _appliedSeq + 1;
+            if (entry.Seq != expected)
+                throw new LogGapException(expected, entry.Seq);
+            ThrowIfMalformed(entry);
+
+            _logTimeUnixMs = Math.Max(_logTimeUnixMs, entry.SequencedAtUnixMs);
+            _idempotency.PruneExpired(_logTimeUnixMs);
+
+            ApplyResult result;
+            if (entry.IdempotencyKey.Length > 0 && _idempotency.TryGet(entry.IdempotencyKey, out var earlier))
+            {
+                // A retry of a write already in the log: answer as then, change nothing.
+                result = earlier.Result;
+            }
+            else
+            {
+                result = entry.Operation switch
+                {
+                    LogOperation.Put => ApplyPut(entry),
+                    LogOperation.Delete => ApplyDelete(entry),
+                    _ => throw new UnreachableException(),
+                };
+                if (entry.IdempotencyKey.Length > 0)
+                    _idempotency.Record(entry.IdempotencyKey, new IdempotencyRecord(entry.Seq, result, _logTimeUnixMs));
+            }
+
+            Volatile.Write(ref _appliedSeq, entry.Seq);
+            return result;
+        }
+    }
+
+    /// <summary>The current record of <paramref name="key"/>. Lock-free; safe from any thread during Apply.</summary>
+    public bool TryGet(string key, [MaybeNullWhen(false)] out KvRecord record) =>
+        _records.TryGetValue(key, out record);
+
+    /// <summary>
+    /// The entry that recorded <paramref name="idempotencyKey"/> within the window, and its result.
+    /// Safe from any thread.
+    /// </summary>
+    public bool TryGetIdempotentReplay(string idempotencyKey, out IdempotentReplay replay)
+    {
+        if (_idempotency.TryGet(idempotencyKey, out var record))
+        {
+            replay = new IdempotentReplay(record.Seq, record.Result);
+            return true;
+        }
+        replay = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> keys starting with <paramref name="prefix"/> and ordinally greater
+    /// than <paramref name="after"/> (when given), in ordinal order. Safe from any thread during Apply.
+    /// </summary>
+    public KvPage List(string prefix, string? after, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+
+        // Start at the later of the prefix itself (inclusive) and the cursor (exclusive).
+        bool startAfterCursor = after is not null && string.CompareOrdinal(after, prefix) >= 0;
+        string from = startAfterCursor ? after! : prefix;
+
+        var items = new List<KvListItem>(Math.Min(limit, 1024));
+        lock (_indexLock)
+        {
+            foreach (string key in _index.From(from, inclusive: !startAfterCursor))
+            {
+                if (!key.StartsWith(prefix, StringComparison.Ordinal))
+                    break;
+                if (items.Count == limit)
+                    return new KvPage(items, items[^1].Key);
+
+                var record = _records[key];
+                items.Add(new KvListItem(key, record.Version, record.Size));
+            }
+        }
+        return new KvPage(items, null);
+    }
+
+    /// <summary>
+    /// SHA-256 (hex) over AppliedSeq, log time, every key with its version, created seq, content type
+    /// and value in key order, and every idempotency record in key order. Replicas that applied the
+    /// same log return the same digest. Waits for an Apply in progress; holds Apply off while it runs.
+    /// </summary>
+    public string ComputeDigest()
+    {
+        lock (_applyLock)
+        {
+            using var digest = new StateDigestBuilder();
+            digest.Add(_appliedSeq);
+            digest.Add(_logTimeUnixMs);
+
+            // Apply is held off, so the index cannot change under this walk.
+            digest.Add(_count);
+            foreach (string key in _index.From("", inclusive: true))
+            {
+                var record = _records[key];
+                digest.Add(key);
+                digest.Add(record.Version);
+                digest.Add(record.CreatedSeq);
+                digest.Add(record.ContentType);
+                digest.Add(record.Value.Span);
+            }
+
+            digest.Add(_idempotency.Count);
+            foreach (var (idempotencyKey, record) in _idempotency.InKeyOrder())
+            {
+                digest.Add(idempotencyKey);
+                digest.Add(record.Seq);
+                digest.Add((long)record.Result.Outcome);
+                digest.Add(record.Result.Version);
+                digest.Add(record.RecordedAtUnixMs);
+            }
+            return digest.ToHex();
+        }
+    }
+
+    private ApplyResult ApplyPut(LogEntry entry)
+    {
+        _records.TryGetValue(entry.Key, out var current);
+        if (!PreconditionHolds(entry.Precondition, current))
+            return new ApplyResult(ApplyOutcome.PreconditionFailed, current?.Version ?? 0);
+
+        var written = KvRecord.Own(
+            entry.Value.ToArray(),
+            _contentTypes.Intern(entry.ContentType),
+            version: entry.Seq,
+            createdSeq: current?.CreatedSeq ?? entry.Seq);
+
+        if (current is null)
+        {
+            lock (_indexLock)
+            {
+                _records[entry.Key] = written;
+                _index.Add(entry.Key);
+            }
+            Volatile.Write(ref _count, _count + 1);
+            Volatile.Write(ref _valueBytes, _valueBytes + written.Size);
+            return new ApplyResult(ApplyOutcome.Created, entry.Seq);
+        }
+
+        _records[entry.Key] = written;
+        Volatile.Write(ref _valueBytes, _valueBytes + written.Size - current.Size);
+        return new ApplyResult(ApplyOutcome.Updated, entry.Seq);
+    }
+
+    private ApplyResult ApplyDelete(LogEntry entry)
+    {
+        _records.TryGetValue(entry.Key, out var current);
+        if (!PreconditionHolds(entry.Precondition, current))
+            return new ApplyResult(ApplyOutcome.PreconditionFailed, current?.Version ?? 0);
+        if (current is null)
+            return new ApplyResult(ApplyOutcome.NotFound, 0);
+
+        lock (_indexLock)
+        {
+            _index.Remove(entry.Key);
+            _records.TryRemove(entry.Key, out _);
+        }
+        Volatile.Write(ref _count, _count - 1);
+        Volatile.Write(ref _valueBytes, _valueBytes - current.Size);
+        return new ApplyResult(ApplyOutcome.Deleted, entry.Seq);
+    }
+
+    /// <summary>
+    /// If-None-Match: * holds when the key is absent; If-Match: "v" only when it exists at version v
+    /// (so If-Match on an absent key fails rather than reporting NotFound).
+    /// </summary>
+    private static bool PreconditionHolds(Precondition precondition, KvRecord? current) => precondition.Kind switch
+    {
+        PreconditionKind.None => true,
+        PreconditionKind.MustNotExist => current is null,
+        PreconditionKind.VersionMatches => current is not null && current.Version == precondition.Version,
+        _ => throw new UnreachableException(),
+    };
+
+    // Checked before anything changes, so a malformed entry leaves the state as it was.
+    private static void ThrowIfMalformed(LogEntry entry)
+    {
+        if (entry.Operation is not (LogOperation.Put or LogOperation.Delete))
+            throw new ArgumentException($"Log entry {entry.Seq} has unknown operation {entry.Operation}.", nameof(entry));
+        if (!Enum.IsDefined(entry.Precondition.Kind))
+            throw new ArgumentException($"Log entry {entry.Seq} has unknown precondition {entry.Precondition.Kind}.", nameof(entry));
+        ArgumentNullException.ThrowIfNull(entry.Key);
+    }
+}
