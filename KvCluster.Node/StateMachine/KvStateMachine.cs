@@ -97,7 +97,8 @@ public sealed class KvStateMachine
         _records.TryGetValue(key, out record);
 
     /// <summary>
-    /// The entry that recorded <paramref name="idempotencyKey"/> within the window, and its result.
+    /// The entry that recorded <paramref name="idempotencyKey"/> and its result, while the record is
+    /// within the window as of the last applied entry (records expire in log time, not wall time).
     /// Safe from any thread.
     /// </summary>
     public bool TryGetIdempotentReplay(string idempotencyKey, out IdempotentReplay replay)
