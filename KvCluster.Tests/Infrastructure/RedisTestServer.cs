@@ -23,13 +23,18 @@ public sealed class RedisTestServer : IAsyncDisposable
     /// <summary>StackExchange-format connection string (with the password when one is set).</summary>
     public string ConnectionString => Process.ConnectionString;
 
+    /// <summary>Like <see cref="StartAsync"/>, on a port the test chose (e.g. one a client already waits on).</summary>
+    public static Task<RedisTestServer> StartOnPortAsync(int port, string? password = null) =>
+        StartAsync(password, port: port);
+
     /// <param name="password">requirepass for the default user.</param>
     /// <param name="extraArguments">More redis-server arguments; may use <paramref name="prepare"/>'s files.</param>
     /// <param name="prepare">Runs on the temp directory before the server starts (e.g. to write TLS certificates).</param>
     public static async Task<RedisTestServer> StartAsync(
         string? password = null,
         IReadOnlyList<string>? extraArguments = null,
-        Func<string, IReadOnlyList<string>>? prepare = null)
+        Func<string, IReadOnlyList<string>>? prepare = null,
+        int? port = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "kvcluster-redis-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
@@ -39,7 +44,7 @@ public sealed class RedisTestServer : IAsyncDisposable
             if (prepare is not null) arguments.AddRange(prepare(directory));
             var process = new RedisServerProcess(new RedisServerOptions
             {
-                Port = FreePorts.GetFreeTcpPort(),
+                Port = port ?? FreePorts.GetFreeTcpPort(),
                 DataDirectory = Path.Combine(directory, "data"),
                 AppendOnly = false, // tests that need durability can say so; this keeps restarts fast
                 Password = password,
