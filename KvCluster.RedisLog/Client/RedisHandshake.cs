@@ -1,0 +1,53 @@
+using KvCluster.RedisLog.Resp;
+
+namespace KvCluster.RedisLog.Client;
+
+/// <summary>What every new connection says first: AUTH, SELECT, CLIENT SETNAME, and a PING that proves it works.</summary>
+internal static class RedisHandshake
+{
+    public static async Task RunAsync(RedisConnection connection, RedisConnectionOptions options, CancellationToken cancellationToken)
+    {
+        var timeout = options.ConnectTimeout;
+        // Pipelined: one round trip for the whole handshake.
+        Task<RespValue>? auth = null, select = null, setName = null;
+        if (options.Password is not null)
+        {
+            var command = new RedisCommand("AUTH", 2);
+            if (options.User is not null) command.Add(options.User);
+            auth = connection.ExecuteAsync(command.Add(options.Password), timeout, cancellationToken);
+        }
+        if (options.DefaultDatabase != 0)
+        {
+            select = connection.ExecuteAsync(new RedisCommand("SELECT", 1).Add(options.DefaultDatabase), timeout, cancellationToken);
+        }
+        if (options.ClientName is not null)
+        {
+            setName = connection.ExecuteAsync(new RedisCommand("CLIENT", 2).Add("SETNAME").Add(options.ClientName), timeout, cancellationToken);
+        }
+        var ping = connection.ExecuteAsync(new RedisCommand("PING", 0), timeout, cancellationToken);
+
+        // Wait for all before judging any, so no failed task is left unobserved.
+        await Task.WhenAll(new[] { auth, select, setName, ping }.OfType<Task>()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var endPoint = connection.EndPoint;
+        string who = options.User is null ? "the default user" : $"user '{options.User}'";
+        Check(auth, e => $"Redis at {endPoint} rejected the credentials for {who}: {e.Message}");
+        Check(select, e => $"Redis at {endPoint} refused to select database {options.DefaultDatabase}: {e.Message}");
+        // A name is a courtesy; some managed Redis services forbid CLIENT SETNAME.
+        _ = setName?.Exception;
+        Check(ping, e => e is RedisServerException { ErrorCode: "NOAUTH" }
+            ? $"Redis at {endPoint} requires authentication: add password=... (and user=... for an ACL user) to the connection string."
+            : $"Redis at {endPoint} did not answer PING: {e.Message}");
+    }
+
+    private static void Check(Task<RespValue>? step, Func<Exception, string> describe)
+    {
+        if (step is null || step.IsCompletedSuccessfully) return;
+        if (step.IsCanceled) throw new OperationCanceledException();
+        var error = step.Exception!.InnerException!;
+        if (error is RedisConnectionException connectionError) throw new RedisConnectionException(connectionError.Message, connectionError.InnerException);
+        if (error is RedisTimeoutException) throw new RedisConnectionException($"The Redis handshake timed out: {error.Message}", error);
+        throw new RedisConnectionException(describe(error), error);
+    }
+}
