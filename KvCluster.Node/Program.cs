@@ -9,14 +9,13 @@ using KvCluster.RedisLog.Log;
 using KvCluster.RedisLog.Membership;
 using Microsoft.Extensions.Options;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings files live next to the binary, wherever the process is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));
 
-builder.Services.AddSingleton<IRedisClient>(_ => RedisClient.ConnectInBackground(
-    builder.Configuration.GetConnectionString("redis")
-    ?? throw new InvalidOperationException("ConnectionStrings:redis is not set (env ConnectionStrings__redis).")));
+builder.Services.AddSingleton<IRedisClient>(_ => RedisClientFactory.ConnectInBackground(builder.Configuration.GetConnectionString("redis")));
 builder.Services.AddSingleton(sp => new LogKeys(sp.GetRequiredService<IOptions<NodeOptions>>().Value.KeyPrefix));
 builder.Services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<LogKeys>()));
 builder.Services.AddSingleton(sp => new ReplicaState(new KvStateMachine(sp.GetRequiredService<IOptions<NodeOptions>>().Value.IdempotencyRetention)));
