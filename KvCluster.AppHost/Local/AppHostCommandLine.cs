@@ -99,14 +99,18 @@ public sealed class AppHostCommandLine
 
     private ClusterOptions ToOptions(SymbolResult result) => new()
     {
-        Nodes = result.GetValue(_nodes),
-        PortBase = result.GetValue(_portBase),
-        RedisPort = result.GetValue(_redisPort),
-        StateDirectory = result.GetValue(_stateDirectory) ?? Defaults.StateDirectory,
-        RedisConnection = result.GetValue(_redis),
-        Fsync = result.GetValue(_fsync) ?? Defaults.Fsync,
-        Fresh = result.GetValue(_fresh),
+        Nodes = ValueOrDefault(result, _nodes, Defaults.Nodes),
+        PortBase = ValueOrDefault(result, _portBase, Defaults.PortBase),
+        RedisPort = ValueOrDefault(result, _redisPort, Defaults.RedisPort),
+        StateDirectory = ValueOrDefault(result, _stateDirectory, Defaults.StateDirectory) ?? Defaults.StateDirectory,
+        RedisConnection = ValueOrDefault(result, _redis, null),
+        Fsync = ValueOrDefault(result, _fsync, Defaults.Fsync) ?? Defaults.Fsync,
+        Fresh = ValueOrDefault(result, _fresh, false),
     };
+
+    // A command's validator runs before omitted options get their default values: there GetValue gives default(T).
+    private static T ValueOrDefault<T>(SymbolResult result, Option<T> option, T defaultValue) =>
+        result.GetResult(option) is null ? defaultValue : result.GetValue(option)!;
 
     private static void RequireAtLeast(OptionResult result, Option<int> option, int minimum)
     {
