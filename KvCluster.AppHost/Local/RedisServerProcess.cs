@@ -38,12 +38,15 @@ public sealed class RedisServerProcess : IAsyncDisposable
     /// <summary>Path of redis-server on PATH, or null when it is not installed.</summary>
     public static string? FindExecutable()
     {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
+        var path = Environment.GetEnvironmentVariable("PATH");
+        foreach (var dir in (path ?? "").Split(Path.PathSeparator))
         {
             if (dir.Length == 0) continue;
             var candidate = Path.Combine(dir, "redis-server");
             if (File.Exists(candidate)) return candidate;
         }
+        // A PATH that is set is the user's choice; the usual places are a fallback only for a bare environment.
+        if (!string.IsNullOrEmpty(path)) return null;
         foreach (var fallback in new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server", "/usr/sbin/redis-server" })
         {
             if (File.Exists(fallback)) return fallback;

@@ -1,0 +1,86 @@
+using System.Net;
+using KvCluster.AppHost.Local;
+using KvCluster.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace KvCluster.Tests.AppHost;
+
+/// <summary>`dotnet run --project KvCluster.AppHost` as a user runs it: start, serve, stop on SIGTERM, leave nothing.</summary>
+[Collection(AppHostProcesses.Collection)]
+public sealed class AppHostExecutableTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Runs_a_cluster_until_SIGTERM_then_exits_0_leaving_no_process()
+    {
+        var stateDirectory = TestCluster.NewStateDirectory();
+        int portBase = PortAllocator.FindFreeRange(2);
+        int redisPort = PortAllocator.FindFreeRange(1);
+        var endpointsPath = Path.Combine(stateDirectory, "endpoints.json");
+        try
+        {
+            using var apphost = AppHostProcess.Start(output,
+                ["--nodes", "1", "--port-base", $"{portBase}", "--redis-port", $"{redisPort}", "--state-dir", stateDirectory]);
+
+            await Eventually.TrueAsync(() => File.Exists(endpointsPath), StartTimeout, () => $"no endpoints.json; output:\n{apphost.Output}");
+            var endpoints = await EndpointsFile.ReadAsync(endpointsPath);
+            Assert.Equal($"127.0.0.1:{redisPort}", endpoints.Redis);
+            Assert.Equal(new Uri($"http://127.0.0.1:{portBase}"), endpoints.Coordinator);
+            var node = Assert.Single(endpoints.Nodes);
+            Assert.Equal(new NodeEndpoint("node-1", new Uri($"http://127.0.0.1:{portBase + 1}")), node);
+            using (var client = TestCluster.CreateClient(node.Url))
+            using (var health = await client.GetAsync("/health"))
+            {
+                Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            }
+            Assert.Contains("Press Ctrl+C to stop.", apphost.Output, StringComparison.Ordinal);
+            var pids = apphost.TablePids();
+            Assert.Equal(["coordinator", "node-1", "redis"], pids.Keys.Order());
+
+            Signals.Terminate(apphost.Id);
+
+            Assert.Equal(0, await apphost.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            await ProcessLiveness.AssertAllGoneAsync(pids.Values, TimeSpan.FromSeconds(5));
+            Assert.False(File.Exists(endpointsPath), "endpoints.json of a stopped cluster was left behind");
+        }
+        finally
+        {
+            if (Directory.Exists(stateDirectory)) Directory.Delete(stateDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Without_redis_server_it_exits_non_zero_and_says_how_to_install_it()
+    {
+        var pathWithoutRedis = Directory.CreateTempSubdirectory("kvcluster-no-redis-");
+        var stateDirectory = TestCluster.NewStateDirectory();
+        try
+        {
+            using var apphost = AppHostProcess.Start(output,
+                ["--nodes", "1", "--port-base", $"{PortAllocator.FindFreeRange(2)}", "--redis-port", $"{PortAllocator.FindFreeRange(1)}",
+                 "--state-dir", stateDirectory],
+                new Dictionary<string, string> { ["PATH"] = pathWithoutRedis.FullName });
+
+            Assert.NotEqual(0, await apphost.WaitForExitAsync(StartTimeout));
+            Assert.Contains("redis-server was not found", apphost.Output, StringComparison.Ordinal);
+            Assert.Contains("apt-get install -y redis-server", apphost.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            pathWithoutRedis.Delete(recursive: true);
+            if (Directory.Exists(stateDirectory)) Directory.Delete(stateDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_option_value_exits_non_zero_with_the_reason()
+    {
+        using var apphost = AppHostProcess.Start(output, ["--nodes", "0", "--fsync", "sometimes"]);
+
+        Assert.NotEqual(0, await apphost.WaitForExitAsync(StartTimeout));
+        Assert.Contains("--nodes must be at least 1", apphost.Output, StringComparison.Ordinal);
+        Assert.Contains("sometimes", apphost.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Starting", apphost.Output, StringComparison.Ordinal);
+    }
+}
