@@ -186,6 +186,20 @@ public sealed class RedisClientCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cancelling_a_blocking_read_ends_it_at_once_and_the_next_one_works()
+    {
+        using var cancel = new CancellationTokenSource();
+        var read = _client.ExecuteBlockingAsync(
+            new RedisCommand("XREAD").Add("BLOCK").Add(0).Add("STREAMS").Add("idle").Add("$"),
+            TimeSpan.FromSeconds(30), cancel.Token);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        var pong = await _client.ExecuteBlockingAsync(new RedisCommand("PING"), TimeSpan.FromSeconds(5));
+        Assert.Equal("PONG", pong.AsString());
+    }
+
+    [Fact]
     public async Task Blocking_read_that_times_out_on_the_server_returns_null()
     {
         var reply = await _client.ExecuteBlockingAsync(
