@@ -68,6 +68,7 @@ internal sealed class RedisBlockingConnection : IAsyncDisposable
         connection = _connection;
         _connection = null;
         if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
-        _disposing.Dispose();
+        // Let any late caller through to find the disposed state instead of waiting forever.
+        _gate.Release();
     }
 }

@@ -26,16 +26,17 @@ internal static class RedisHandshake
         }
         var ping = connection.ExecuteAsync(new RedisCommand("PING", 0), timeout, cancellationToken);
 
-        // Wait for all before judging any, so no failed task is left unobserved.
-        await Task.WhenAll(new[] { auth, select, setName, ping }.OfType<Task>()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Wait for all before judging any, and observe every failure (one bad AUTH fails the rest too).
+        var steps = new[] { auth, select, setName, ping }.OfType<Task<RespValue>>().ToArray();
+        await ((Task)Task.WhenAll(steps)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        foreach (var step in steps) _ = step.Exception;
         cancellationToken.ThrowIfCancellationRequested();
 
         var endPoint = connection.EndPoint;
         string who = options.User is null ? "the default user" : $"user '{options.User}'";
         Check(auth, e => $"Redis at {endPoint} rejected the credentials for {who}: {e.Message}");
         Check(select, e => $"Redis at {endPoint} refused to select database {options.DefaultDatabase}: {e.Message}");
-        // A name is a courtesy; some managed Redis services forbid CLIENT SETNAME.
-        _ = setName?.Exception;
+        // setName is not checked: a name is a courtesy, and some managed Redis services forbid CLIENT SETNAME.
         Check(ping, e => e is RedisServerException { ErrorCode: "NOAUTH" }
             ? $"Redis at {endPoint} requires authentication: add password=... (and user=... for an ACL user) to the connection string."
             : $"Redis at {endPoint} did not answer PING: {e.Message}");

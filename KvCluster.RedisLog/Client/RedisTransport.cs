@@ -18,6 +18,7 @@ internal static class RedisTransport
             ? new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
             : new Socket(SocketType.Stream, ProtocolType.Tcp); // dual mode: the name may resolve to IPv4 or IPv6
         socket.NoDelay = true; // pipelining batches writes itself; Nagle would only add latency
+        EnableKeepAlive(socket);
         Stream? stream = null;
         try
         {
@@ -53,6 +54,22 @@ internal static class RedisTransport
                     $"Could not connect to Redis at {endPoint}: {e.Message}", e),
                 _ => e,
             };
+        }
+    }
+
+    // An idle connection to a host that vanished (no RST) is noticed in about 30 s instead of hours.
+    private static void EnableKeepAlive(Socket socket)
+    {
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 15);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 5);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 3);
+        }
+        catch (Exception e) when (e is SocketException or PlatformNotSupportedException)
+        {
+            // The OS defaults still apply.
         }
     }
 }

@@ -147,11 +147,9 @@ public sealed class RedisClientCommandTests : IAsyncLifetime
             TimeSpan.FromSeconds(15));
 
         // The blocked XREAD must be registered on the server before the entry is added, or "$" would miss it.
-        await WaitFor.SuccessAsync(async () =>
-        {
-            var blocked = (await Run("INFO", "clients")).AsString()!;
-            return blocked.Contains("blocked_clients:1", StringComparison.Ordinal) ? true : throw new InvalidOperationException(blocked);
-        }, TimeSpan.FromSeconds(5), "XREAD to block");
+        await WaitFor.ConditionAsync(
+            async () => (await Run("INFO", "clients")).AsString()!.Contains("blocked_clients:1", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(5), "XREAD to block");
 
         for (int i = 1; i <= 100; i++) Assert.Equal(i, (await Run("INCR", "busy")).AsInt64());
         Assert.False(read.IsCompleted);
@@ -183,6 +181,26 @@ public sealed class RedisClientCommandTests : IAsyncLifetime
         await WaitFor.ConditionAsync(
             async () => (await Run("INFO", "clients")).AsString()!.Contains("blocked_clients:0", StringComparison.Ordinal),
             TimeSpan.FromSeconds(5), "no client left blocked");
+    }
+
+    [Fact]
+    public async Task Cancelling_a_blocking_read_ends_it_at_once_and_the_next_one_works()
+    {
+        using var cancel = new CancellationTokenSource();
+        var read = _client.ExecuteBlockingAsync(
+            new RedisCommand("XREAD").Add("BLOCK").Add(0).Add("STREAMS").Add("idle").Add("$"),
+            TimeSpan.FromSeconds(30), cancel.Token);
+        await WaitFor.ConditionAsync(
+            async () => (await Run("INFO", "clients")).AsString()!.Contains("blocked_clients:1", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(5), "XREAD to block");
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WaitAsync(TimeSpan.FromSeconds(5)));
+        await WaitFor.ConditionAsync(
+            async () => (await Run("INFO", "clients")).AsString()!.Contains("blocked_clients:0", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(5), "the cancelled XREAD's connection to close");
+
+        var pong = await _client.ExecuteBlockingAsync(new RedisCommand("PING"), TimeSpan.FromSeconds(5));
+        Assert.Equal("PONG", pong.AsString());
     }
 
     [Fact]
