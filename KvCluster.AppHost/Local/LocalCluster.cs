@@ -62,6 +62,10 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         if (options.Validate() is { } problem) throw new ArgumentException(problem, nameof(options));
         var stateDirectory = Path.GetFullPath(options.StateDirectory);
+        if (options.RedisConnection is null)
+        {
+            await StaleRedisServer.StopAsync(RedisDirectory(stateDirectory), options.RedisPort, options.Output).ConfigureAwait(false);
+        }
         if (options.Fresh) StateDirectoryWipe.Run(stateDirectory);
         Directory.CreateDirectory(stateDirectory);
 
@@ -137,12 +141,14 @@ public sealed class LocalCluster : IAsyncDisposable
     private static RedisServerProcess CreateRedis(ClusterOptions options, string stateDirectory)
     {
         if (RedisServerProcess.FindExecutable() is null) throw new RedisServerNotFoundException();
+        var directory = RedisDirectory(stateDirectory);
         var redis = new RedisServerProcess(new RedisServerOptions
         {
             Port = options.RedisPort,
-            DataDirectory = Path.Combine(stateDirectory, "redis"),
+            DataDirectory = directory,
             AppendFsync = options.Fsync,
             StartTimeout = options.ReadyTimeout,
+            ExtraArguments = ["--pidfile", Path.Combine(directory, StaleRedisServer.PidFileName)],
         });
         if (options.Output is { } output)
         {
@@ -160,6 +166,8 @@ public sealed class LocalCluster : IAsyncDisposable
         }
         return redis;
     }
+
+    private static string RedisDirectory(string stateDirectory) => Path.Combine(stateDirectory, "redis");
 
     private async Task StartChildrenAsync(CancellationToken cancellationToken)
     {

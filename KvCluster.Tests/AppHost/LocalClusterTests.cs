@@ -31,6 +31,7 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
         Assert.Equal(cluster.Nodes.Select(node => node.Url), endpoints.Nodes.Select(node => node.Url));
         Assert.Equal(3, endpoints.Nodes.Select(node => node.Url.Port).Distinct().Count());
         Assert.All(cluster.Nodes, node => Assert.True(Directory.Exists(node.DataDirectory), node.DataDirectory));
+        cluster.AssertNoErrorsLogged();
     }
 
     [Fact]
@@ -125,6 +126,30 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
         await ProcessLiveness.AssertAllGoneAsync(pids, TimeSpan.FromSeconds(5));
         Assert.False(File.Exists(cluster.Cluster.EndpointsFilePath), "endpoints.json of a stopped cluster was left behind");
         await cluster.DisposeAsync(); // idempotent
+    }
+
+    [Fact]
+    public async Task Fresh_wipes_the_state_directory_and_only_it()
+    {
+        var options = TestCluster.CreateOptions(output, nodes: 1) with { Fresh = true };
+        var stale = Path.Combine(options.StateDirectory, "node-1", "stale-snapshot");
+        var neighbour = options.StateDirectory + "-neighbour";
+        Directory.CreateDirectory(Path.GetDirectoryName(stale)!);
+        await File.WriteAllTextAsync(stale, "old state");
+        Directory.CreateDirectory(neighbour);
+        try
+        {
+            await using (await LocalCluster.StartAsync(options))
+            {
+                Assert.False(File.Exists(stale), "--fresh kept the old state");
+                Assert.True(Directory.Exists(neighbour));
+            }
+        }
+        finally
+        {
+            Directory.Delete(neighbour);
+            Directory.Delete(options.StateDirectory, recursive: true);
+        }
     }
 
     [Fact]
