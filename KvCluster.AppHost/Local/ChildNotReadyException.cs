@@ -23,10 +23,15 @@ public sealed class ChildNotReadyException : Exception
 
     internal static string Describe(string childName, string reason, IEnumerable<string> recentOutput)
     {
-        var lines = recentOutput.TakeLast(OutputLinesInMessage).ToArray();
+        var all = recentOutput.ToArray();
+        var lines = all.TakeLast(OutputLinesInMessage).ToArray();
+        int tail = lines.Length;
+        // A crash's stack trace can push its first, most telling line out of the tail: keep it.
+        var crash = all.LastOrDefault(line => line.StartsWith("Unhandled exception.", StringComparison.Ordinal));
+        if (crash is not null && !lines.Contains(crash)) lines = [crash, "...", .. lines];
         var output = lines.Length == 0
             ? "  (no output)"
             : string.Join(Environment.NewLine, lines.Select(line => "  | " + line));
-        return $"{childName} is not ready: {reason}. Its last {lines.Length} lines of output:{Environment.NewLine}{output}";
+        return $"{childName} is not ready: {reason}. Its last {tail} lines of output:{Environment.NewLine}{output}";
     }
 }

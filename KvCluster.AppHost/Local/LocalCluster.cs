@@ -62,13 +62,18 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         if (options.Validate() is { } problem) throw new ArgumentException(problem, nameof(options));
         var stateDirectory = Path.GetFullPath(options.StateDirectory);
-        if (options.Fresh) StateDirectoryWipe.Run(stateDirectory);
-        Directory.CreateDirectory(stateDirectory);
 
-        // Find everything before starting anything, so a missing binary leaves nothing behind.
+        // Find everything before touching anything, so a missing binary leaves the state and the machine as they were.
         var node = ClusterBinaries.Locate(ClusterBinaries.NodeProject, options.BinariesRoot);
         var coordinator = ClusterBinaries.Locate(ClusterBinaries.CoordinatorProject, options.BinariesRoot);
         var redis = options.RedisConnection is null ? CreateRedis(options, stateDirectory) : null;
+
+        if (redis is not null)
+        {
+            await StaleRedisServer.StopAsync(redis.Options.DataDirectory, redis.Port, options.Output).ConfigureAwait(false);
+        }
+        if (options.Fresh) StateDirectoryWipe.Run(stateDirectory);
+        Directory.CreateDirectory(stateDirectory);
 
         var cluster = new LocalCluster(options, stateDirectory, redis, node, coordinator);
         try
@@ -131,18 +136,20 @@ public sealed class LocalCluster : IAsyncDisposable
         await Task.WhenAll(children.Select(child => child.DisposeAsync().AsTask())).ConfigureAwait(false);
         if (Redis is not null) await Redis.DisposeAsync().ConfigureAwait(false);
         // The file describes a running cluster; a stale one would send tools to dead ports.
-        File.Delete(EndpointsFilePath);
+        if (File.Exists(EndpointsFilePath)) File.Delete(EndpointsFilePath);
     }
 
     private static RedisServerProcess CreateRedis(ClusterOptions options, string stateDirectory)
     {
         if (RedisServerProcess.FindExecutable() is null) throw new RedisServerNotFoundException();
+        var directory = RedisDirectory(stateDirectory);
         var redis = new RedisServerProcess(new RedisServerOptions
         {
             Port = options.RedisPort,
-            DataDirectory = Path.Combine(stateDirectory, "redis"),
+            DataDirectory = directory,
             AppendFsync = options.Fsync,
             StartTimeout = options.ReadyTimeout,
+            ExtraArguments = ["--pidfile", Path.Combine(directory, StaleRedisServer.PidFileName)],
         });
         if (options.Output is { } output)
         {
@@ -160,6 +167,8 @@ public sealed class LocalCluster : IAsyncDisposable
         }
         return redis;
     }
+
+    private static string RedisDirectory(string stateDirectory) => Path.Combine(stateDirectory, "redis");
 
     private async Task StartChildrenAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using KvCluster.AppHost.Local;
 using KvCluster.Tests.Infrastructure;
@@ -51,6 +52,46 @@ public sealed class AppHostExecutableTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_redis_server_left_behind_by_a_killed_AppHost_is_stopped_by_the_next_start()
+    {
+        var stateDirectory = TestCluster.NewStateDirectory();
+        string[] arguments = ["--nodes", "1", "--port-base", $"{PortAllocator.FindFreeRange(2)}",
+                              "--redis-port", $"{PortAllocator.FindFreeRange(1)}", "--state-dir", stateDirectory];
+        var endpointsPath = Path.Combine(stateDirectory, "endpoints.json");
+        var leftBehind = new List<int>();
+        int staleRedis;
+        try
+        {
+            using (var killed = AppHostProcess.Start(output, arguments))
+            {
+                await Eventually.TrueAsync(() => File.Exists(endpointsPath), StartTimeout, () => $"no endpoints.json; output:\n{killed.Output}");
+                var pids = killed.TablePids();
+                leftBehind.AddRange(pids.Values);
+                staleRedis = pids["redis"];
+                Process.GetProcessById(killed.Id).Kill(); // SIGKILL: no chance to stop its children
+                await killed.WaitForExitAsync(TimeSpan.FromSeconds(10));
+                // The services stop themselves once their supervisor is gone (Kv__SupervisorPid); stand in for that here.
+                foreach (var service in new[] { "coordinator", "node-1" }) KillIfAlive(pids[service]);
+                Assert.True(ProcessLiveness.IsAlive(staleRedis), "redis-server should have outlived the killed AppHost");
+                File.Delete(endpointsPath);
+            }
+
+            using var next = AppHostProcess.Start(output, arguments);
+            await Eventually.TrueAsync(() => File.Exists(endpointsPath), StartTimeout, () => $"no endpoints.json; output:\n{next.Output}");
+            await ProcessLiveness.AssertAllGoneAsync([staleRedis], TimeSpan.FromSeconds(1));
+            leftBehind.AddRange(next.TablePids().Values);
+
+            Signals.Terminate(next.Id);
+            Assert.Equal(0, await next.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        }
+        finally
+        {
+            foreach (var pid in leftBehind) KillIfAlive(pid);
+            if (Directory.Exists(stateDirectory)) Directory.Delete(stateDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Without_redis_server_it_exits_non_zero_and_says_how_to_install_it()
     {
         var pathWithoutRedis = Directory.CreateTempSubdirectory("kvcluster-no-redis-");
@@ -82,5 +123,10 @@ public sealed class AppHostExecutableTests(ITestOutputHelper output)
         Assert.Contains("--nodes must be at least 1", apphost.Output, StringComparison.Ordinal);
         Assert.Contains("sometimes", apphost.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Starting", apphost.Output, StringComparison.Ordinal);
+    }
+
+    private static void KillIfAlive(int pid)
+    {
+        if (ProcessLiveness.IsAlive(pid)) Signals.Kill(pid);
     }
 }

@@ -31,6 +31,7 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
         Assert.Equal(cluster.Nodes.Select(node => node.Url), endpoints.Nodes.Select(node => node.Url));
         Assert.Equal(3, endpoints.Nodes.Select(node => node.Url.Port).Distinct().Count());
         Assert.All(cluster.Nodes, node => Assert.True(Directory.Exists(node.DataDirectory), node.DataDirectory));
+        cluster.AssertNoErrorsLogged();
     }
 
     [Fact]
@@ -128,6 +129,30 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Fresh_wipes_the_state_directory_and_only_it()
+    {
+        var options = TestCluster.CreateOptions(output, nodes: 1) with { Fresh = true };
+        var stale = Path.Combine(options.StateDirectory, "node-1", "stale-snapshot");
+        var neighbour = options.StateDirectory + "-neighbour";
+        Directory.CreateDirectory(Path.GetDirectoryName(stale)!);
+        await File.WriteAllTextAsync(stale, "old state");
+        Directory.CreateDirectory(neighbour);
+        try
+        {
+            await using (await LocalCluster.StartAsync(options))
+            {
+                Assert.False(File.Exists(stale), "--fresh kept the old state");
+                Assert.True(Directory.Exists(neighbour));
+            }
+        }
+        finally
+        {
+            Directory.Delete(neighbour);
+            Directory.Delete(options.StateDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_child_that_cannot_bind_its_port_fails_the_start_at_once_with_its_output()
     {
         var options = TestCluster.CreateOptions(output, nodes: 2) with { ReadyTimeout = TimeSpan.FromSeconds(60) };
@@ -179,6 +204,6 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
 
         Assert.Contains("KvCluster.Node", failure.Message, StringComparison.Ordinal);
         Assert.True(PortAllocator.IsFree(options.RedisPort), "redis-server was started although the cluster could not be");
-        Directory.Delete(options.StateDirectory, recursive: true);
+        Assert.False(Directory.Exists(options.StateDirectory), "the state directory was touched although nothing could start");
     }
 }

@@ -80,6 +80,19 @@ public sealed class TestCluster : IAsyncDisposable
         return node;
     }
 
+    /// <summary>Fails if any service logged an error ("fail:"/"crit:") or crashed, quoting those lines.</summary>
+    public void AssertNoErrorsLogged()
+    {
+        var errors = ((ChildService[])[Coordinator, .. Nodes])
+            .SelectMany(child => child.RecentOutput.Where(IsError).Select(line => $"[{child.Name}] {line}"))
+            .ToArray();
+        Assert.True(errors.Length == 0, "Services logged errors:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+    }
+
+    private static bool IsError(string line) =>
+        line.StartsWith("fail: ", StringComparison.Ordinal) || line.StartsWith("crit: ", StringComparison.Ordinal) ||
+        line.StartsWith("Unhandled exception.", StringComparison.Ordinal);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var client in _nodeClients) client.Dispose();
