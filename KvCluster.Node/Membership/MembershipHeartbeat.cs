@@ -27,7 +27,7 @@ internal sealed class MembershipHeartbeat(
         {
             try
             {
-                replica.ObserveHead(await membership.ReadHeadAsync(stoppingToken));
+                replica.ObserveHeadFromRedis(await membership.ReadHeadAsync(stoppingToken));
                 await membership.HeartbeatAsync(new MemberRecord
                 {
                     Id = settings.NodeId,

@@ -26,7 +26,8 @@ public sealed class ReadBarrier
     public async Task WaitAsync(CancellationToken cancellationToken)
     {
         long head = await ReadHeadAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        _replica.ObserveHead(head);
+        _replica.ObserveHeadFromRedis(head);
+        if (_replica.Divergence is { } divergence) throw new ReplicaDivergedException(divergence);
         await _replica.Applied.WaitForAsync(head, cancellationToken).ConfigureAwait(false);
     }
 

@@ -28,6 +28,10 @@ public sealed class ReadGate(ReplicaState replica, ReadBarrier barrier, IOptions
             return $"This node did not catch up within {_timeout.TotalSeconds:0.#} s (applied {replica.Applied.Value}, " +
                    $"log head {replica.KnownHead}); retry, use another node, or read with consistency=local.";
         }
+        catch (ReplicaDivergedException e)
+        {
+            return e.Message;
+        }
         catch (RedisException e)
         {
             return $"The log head could not be read from Redis ({e.Message}); read with consistency=local to get this node's data.";

@@ -47,6 +47,21 @@ public sealed class ReplicaState
         while (Interlocked.CompareExchange(ref _knownHead, head, current) != current);
     }
 
+    /// <summary>
+    /// The head as Redis reports it now. Below what this replica applied means the log went backwards under it
+    /// (Redis restarted without the last writes, failed over to a lagging replica, or was emptied).
+    /// </summary>
+    public void ObserveHeadFromRedis(long head)
+    {
+        long applied = Applied.Value;
+        if (head < applied && _divergence is null)
+        {
+            MarkDiverged($"the log head in Redis is {head} but this replica applied up to {applied}: the log went backwards");
+            return;
+        }
+        ObserveHead(head);
+    }
+
     public void MarkCaughtUp() => _caughtUp = true;
 
     public void MarkDiverged(string reason) => _divergence = reason;
@@ -57,6 +72,7 @@ public sealed class ReplicaState
         Machine = rebuilt;
         LastChainHash = lastChainHash;
         Applied.Reset(rebuilt.AppliedSeq);
+        Interlocked.Exchange(ref _knownHead, rebuilt.AppliedSeq);
         _divergence = null;
     }
 }
