@@ -57,7 +57,8 @@ public static class ClusterConsole
         await using (cluster.ConfigureAwait(false))
         {
             WriteTable(cluster, output);
-            output.WriteLine("Press Ctrl+C to stop.");
+            output.WriteLine("Press Ctrl+C to stop. " + AdminCommands.Help);
+            var commands = AdminCommands.RunAsync(Console.In, cluster, output, stopping.Token);
             try
             {
                 await Task.Delay(Timeout.Infinite, stopping.Token).ConfigureAwait(false);
@@ -66,6 +67,7 @@ public static class ClusterConsole
             {
                 output.WriteLine("Stopping...");
             }
+            await commands.ConfigureAwait(false);
         }
         output.WriteLine("Stopped.");
         return ExitStopped;

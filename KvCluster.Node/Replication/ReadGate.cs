@@ -14,6 +14,13 @@ public sealed class ReadGate(ReplicaState replica, ReadBarrier barrier, IOptions
     {
         if (consistency == ReadConsistency.Local) return null;
         if (replica.Divergence is { } divergence) return $"This node is rebuilding its state from the log: {divergence}.";
+        // A node that has not yet read the log to its end since it started must not answer, say, 404 for a key it
+        // simply has not reached (Jepsen saw exactly that from restarted Redis-Raft nodes).
+        if (!replica.CaughtUp)
+        {
+            return $"This node is catching up with the log (applied {replica.Applied.Value} of at least {replica.KnownHead}); " +
+                   "retry shortly, use another node, or read with consistency=local.";
+        }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_timeout);

@@ -16,7 +16,7 @@ public sealed class AppHostExecutableTests(ITestOutputHelper output)
     public async Task Runs_a_cluster_until_SIGTERM_then_exits_0_leaving_no_process()
     {
         var stateDirectory = TestCluster.NewStateDirectory();
-        int portBase = PortAllocator.FindFreeRange(2);
+        int portBase = PortAllocator.FindFreeRange(3); // coordinator, node-1, and node-2 added at run time
         int redisPort = PortAllocator.FindFreeRange(1);
         var endpointsPath = Path.Combine(stateDirectory, "endpoints.json");
         try
@@ -39,10 +39,30 @@ public sealed class AppHostExecutableTests(ITestOutputHelper output)
             var pids = apphost.TablePids();
             Assert.Equal(["coordinator", "node-1", "redis"], pids.Keys.Order());
 
+            // Growing the running cluster: the new node joins by catching up from Redis.
+            using (var client = TestCluster.CreateClient(node.Url))
+            using (var put = await client.PutAsync("/v1/kv/written-before-the-join", new StringContent("here")))
+            {
+                Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+            }
+            apphost.SendCommand("add-node");
+            await Eventually.TrueAsync(() => apphost.Output.Contains("Added node-2", StringComparison.Ordinal), StartTimeout,
+                () => $"add-node did not add node-2; output:\n{apphost.Output}");
+            var grown = await EndpointsFile.ReadAsync(endpointsPath);
+            Assert.Equal(["node-1", "node-2"], grown.Nodes.Select(n => n.Id));
+            using (var joined = TestCluster.CreateClient(grown.Nodes[1].Url))
+            {
+                Assert.Equal("here", await joined.GetStringAsync("/v1/kv/written-before-the-join"));
+            }
+            apphost.SendCommand("status");
+            await Eventually.TrueAsync(() => apphost.Output.Contains("node-2", StringComparison.Ordinal) && apphost.Output.Contains("restarts 0", StringComparison.Ordinal),
+                StartTimeout, () => $"status printed nothing; output:\n{apphost.Output}");
+            int addedPid = ProcessIdOf(apphost.Output, "node-2");
+
             Signals.Terminate(apphost.Id);
 
             Assert.Equal(0, await apphost.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-            await ProcessLiveness.AssertAllGoneAsync(pids.Values, TimeSpan.FromSeconds(5));
+            await ProcessLiveness.AssertAllGoneAsync([.. pids.Values, addedPid], TimeSpan.FromSeconds(5));
             Assert.False(File.Exists(endpointsPath), "endpoints.json of a stopped cluster was left behind");
         }
         finally
@@ -128,5 +148,12 @@ public sealed class AppHostExecutableTests(ITestOutputHelper output)
     private static void KillIfAlive(int pid)
     {
         if (ProcessLiveness.IsAlive(pid)) Signals.Kill(pid);
+    }
+
+    private static int ProcessIdOf(string output, string node)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(output, $@"Added {node} at \S+ \(pid (\d+)\)");
+        Assert.True(match.Success, $"no pid for {node} in: {output}");
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -49,6 +49,13 @@ internal sealed partial class AppHostProcess : IDisposable
             .Where(match => match.Success)
             .ToDictionary(match => match.Groups["id"].Value, match => int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture));
 
+    /// <summary>Types a command into the AppHost's console.</summary>
+    public void SendCommand(string command)
+    {
+        _process.StandardInput.WriteLine(command);
+        _process.StandardInput.Flush();
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
