@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using KvCluster.AppHost.Local;
 using KvCluster.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static KvCluster.Tests.Integration.KvHttp;
@@ -86,5 +87,35 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
             return get.StatusCode == HttpStatusCode.OK && await get.Content.ReadAsStringAsync() == "the outage";
         }, TimeSpan.FromSeconds(20), () => "node-2 did not serve linearizable reads again");
         Assert.Equal("before the outage", await GetValueAsync(cluster.NodeClients[1], "kept"));
+    }
+
+    [Fact]
+    public async Task A_crashed_coordinator_is_restarted_and_retried_writes_apply_once()
+    {
+        await using var cluster = await TestCluster.StartAsync(output, nodes: 2);
+        var client = cluster.NodeClients[0];
+        int restartsBefore = cluster.Coordinator.RestartCount;
+
+        // kill -9 from outside, as a crash would: the supervisor restarts it.
+        Signals.Kill(cluster.Coordinator.ProcessId!.Value);
+
+        // A careful client retries each write with its Idempotency-Key until it is acknowledged.
+        for (int i = 0; i < 20; i++)
+        {
+            string key = $"across-the-crash/{i}";
+            await Eventually.TrueAsync(async () =>
+            {
+                using var put = await PutAsync(client, key, $"value {i}", request => request.Headers.Add("Idempotency-Key", $"write-{i}"));
+                return put.IsSuccessStatusCode;
+            }, TimeSpan.FromSeconds(30), () => $"write {i} was never acknowledged");
+        }
+
+        Assert.True(cluster.Coordinator.RestartCount > restartsBefore, "the coordinator was not restarted");
+        // Each of the 20 writes is in the log exactly once, whatever number of attempts it took.
+        Assert.Equal(20, await HeadAsync(client));
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal($"value {i}", await GetValueAsync(cluster.NodeClients[1], $"across-the-crash/{i}"));
+        }
     }
 }
