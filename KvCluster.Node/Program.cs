@@ -1,5 +1,6 @@
 using KvCluster.Node;
 using KvCluster.Node.Api;
+using KvCluster.Node.Api.Compat;
 using KvCluster.Node.Health;
 using KvCluster.Node.Membership;
 using KvCluster.Node.Replication;
@@ -30,6 +31,7 @@ builder.Services.AddHttpClient<CoordinatorClient>(http =>
 });
 builder.Services.AddHostedService<LogTailer>();
 builder.Services.AddHostedService<MembershipHeartbeat>();
+builder.Services.AddCompatibility();
 builder.Services.AddHealthChecks().AddCheck<NodeReadinessCheck>("replica");
 
 var app = builder.Build();
@@ -38,4 +40,5 @@ app.MapDefaultEndpoints();
 app.MapKvEndpoints();
 app.MapClusterEndpoints();
 app.MapNodeStatusEndpoints();
+app.MapCompatibilityEndpoints();
 app.Run();
