@@ -35,6 +35,9 @@ internal sealed class IdempotencyTable(long windowMs)
         _oldestFirst.Enqueue((idempotencyKey, record));
     }
 
+    /// <summary>Every live record, oldest first (the order a restored table must be rebuilt in); apply thread only.</summary>
+    public (string Key, IdempotencyRecord Record)[] ToArrayOldestFirst() => _oldestFirst.ToArray();
+
     /// <summary>Every live record in ordinal key order (for the digest); apply thread only.</summary>
     public IEnumerable<KeyValuePair<string, IdempotencyRecord>> InKeyOrder() =>
         _records.OrderBy(pair => pair.Key, StringComparer.Ordinal);

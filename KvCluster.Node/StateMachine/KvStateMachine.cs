@@ -9,9 +9,9 @@ namespace KvCluster.Node.StateMachine;
 /// A replica's in-memory database: applies log entries in seq order, one at a time, as a pure function
 /// of (state, entry) — no I/O, no clock, no randomness — so every replica that applied the same log
 /// holds the same state (<see cref="ComputeDigest"/> proves it). Reads run on any thread, lock-free
-/// for single keys, while one thread applies.
+/// for single keys, while one thread applies. Snapshot export and import are in KvStateMachine.Snapshot.cs.
 /// </summary>
-public sealed class KvStateMachine
+public sealed partial class KvStateMachine
 {
     public static readonly TimeSpan DefaultIdempotencyWindow = TimeSpan.FromHours(24);
 
@@ -36,6 +36,10 @@ public sealed class KvStateMachine
     // stepping back cannot revive an expired idempotency record), which also keeps records oldest-first.
     private long _logTimeUnixMs;
 
+    // The chain hash of the last applied entry, kept here rather than only beside the machine so a snapshot
+    // captures it together with the state it belongs to.
+    private volatile string _lastChainHash = "";
+
     public KvStateMachine(TimeSpan? idempotencyWindow = null)
     {
         var window = idempotencyWindow ?? DefaultIdempotencyWindow;
@@ -45,6 +49,9 @@ public sealed class KvStateMachine
 
     /// <summary>The seq of the last applied entry; 0 before the first.</summary>
     public long AppliedSeq => Volatile.Read(ref _appliedSeq);
+
+    /// <summary>The chain hash carried by the last applied entry ("" before the first).</summary>
+    public string LastChainHash => _lastChainHash;
 
     /// <summary>The number of keys.</summary>
     public int Count => Volatile.Read(ref _count);
@@ -87,6 +94,7 @@ public sealed class KvStateMachine
                     _idempotency.Record(entry.IdempotencyKey, new IdempotencyRecord(entry.Seq, result, _logTimeUnixMs));
             }
 
+            _lastChainHash = entry.ChainHash;
             Volatile.Write(ref _appliedSeq, entry.Seq);
             return result;
         }
