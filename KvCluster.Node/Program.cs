@@ -21,6 +21,7 @@ builder.Services.AddSingleton(sp => new LogKeys(sp.GetRequiredService<IOptions<N
 builder.Services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<LogKeys>()));
 builder.Services.AddSingleton(sp => new ReplicaState(new KvStateMachine(sp.GetRequiredService<IOptions<NodeOptions>>().Value.IdempotencyRetention)));
 builder.Services.AddSingleton<PendingWrites>();
+builder.Services.AddSingleton<NodeMetrics>();
 builder.Services.AddSingleton<ReadBarrier>();
 builder.Services.AddSingleton<ReadGate>();
 builder.Services.AddSingleton<WriteProposer>();

@@ -1,6 +1,7 @@
-using System.Diagnostics.Metrics;
+using System.Diagnostics;
 using System.Threading.Channels;
 using KvCluster.RedisLog.Log;
+using KvCluster.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace KvCluster.Coordinator.Sequencing;
@@ -11,9 +12,6 @@ namespace KvCluster.Coordinator.Sequencing;
 /// </summary>
 public sealed class AppendBatcher : BackgroundService
 {
-    private static readonly Histogram<int> BatchSize = CoordinatorMetrics.Meter.CreateHistogram<int>(
-        "kv.append.batch.size", "{command}", "Commands sequenced by one script call.");
-
     private readonly Channel<PendingAppend> _queue;
     private readonly SequencerScript _sequencer;
     private readonly CoordinatorOptions _options;
@@ -33,11 +31,24 @@ public sealed class AppendBatcher : BackgroundService
     }
 
     /// <summary>Sequences the commands, in order, and returns where each landed.</summary>
-    public Task<AppendOutcome[]> AppendAsync(IReadOnlyList<AppendCommand> commands, CancellationToken cancellationToken)
+    public async Task<AppendOutcome[]> AppendAsync(IReadOnlyList<AppendCommand> commands, CancellationToken cancellationToken)
     {
-        var pending = new PendingAppend(commands);
-        if (!_queue.Writer.TryWrite(pending)) throw new AppendQueueFullException(_options.MaxQueuedAppends);
-        return pending.Completion.Task.WaitAsync(cancellationToken);
+        // The request's wait for a batch and its share of the script call, as a child of the request's span.
+        using var activity = KvTelemetry.Source.StartActivity("kv.append");
+        activity?.SetTag("kv.append.commands", commands.Count);
+        var pending = new PendingAppend(commands) { RequestContext = activity?.Context ?? default };
+        try
+        {
+            if (!_queue.Writer.TryWrite(pending)) throw new AppendQueueFullException(_options.MaxQueuedAppends);
+            var outcomes = await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (activity is { IsAllDataRequested: true } && outcomes.Length > 0) activity.SetTag("kv.seq", outcomes[0].Seq);
+            return outcomes;
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -82,20 +93,31 @@ public sealed class AppendBatcher : BackgroundService
     private async Task SequenceAsync(List<PendingAppend> batch, List<AppendCommand> commands, CancellationToken stoppingToken)
     {
         AppendOutcome[] outcomes;
-        try
+        using (var activity = SequenceBatchSpan.Start(batch, commands.Count))
         {
-            outcomes = await _sequencer.AppendAsync(commands, stoppingToken).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            // Every request of the batch gets the failure; whether the script ran is unknown to them,
-            // which their request ids make safe to retry.
-            _logger.LogWarning(e, "Sequencing a batch of {Commands} commands failed", commands.Count);
-            foreach (var pending in batch) pending.Completion.TrySetException(e);
-            return;
+            try
+            {
+                outcomes = await _sequencer.AppendAsync(commands, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+                // Every request of the batch gets the failure; whether the script ran is unknown to them,
+                // which their request ids make safe to retry.
+                _logger.LogWarning(e, "Sequencing a batch of {Commands} commands failed", commands.Count);
+                CoordinatorMetrics.Appends.Add(commands.Count, new KeyValuePair<string, object?>("kv.append.outcome", "failed"));
+                foreach (var pending in batch) pending.Completion.TrySetException(e);
+                return;
+            }
+            if (activity is { IsAllDataRequested: true } && outcomes.Length > 0)
+            {
+                activity.SetTag("kv.seq.first", outcomes[0].Seq);
+                activity.SetTag("kv.seq.last", outcomes[^1].Seq);
+            }
         }
 
-        BatchSize.Record(commands.Count);
+        CoordinatorMetrics.BatchSize.Record(commands.Count);
+        if (CoordinatorMetrics.Appends.Enabled) RecordAppends(outcomes);
         int offset = 0;
         foreach (var pending in batch)
         {
@@ -103,5 +125,16 @@ public sealed class AppendBatcher : BackgroundService
             offset += mine.Length;
             pending.Completion.TrySetResult(mine);
         }
+    }
+
+    private static void RecordAppends(AppendOutcome[] outcomes)
+    {
+        int duplicates = 0;
+        foreach (var outcome in outcomes) if (outcome.Duplicate) duplicates++;
+        if (outcomes.Length > duplicates)
+        {
+            CoordinatorMetrics.Appends.Add(outcomes.Length - duplicates, new KeyValuePair<string, object?>("kv.append.outcome", "sequenced"));
+        }
+        if (duplicates > 0) CoordinatorMetrics.Appends.Add(duplicates, new KeyValuePair<string, object?>("kv.append.outcome", "duplicate"));
     }
 }

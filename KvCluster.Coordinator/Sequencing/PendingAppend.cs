@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using KvCluster.RedisLog.Log;
 
 namespace KvCluster.Coordinator.Sequencing;
@@ -8,4 +9,7 @@ internal sealed class PendingAppend(IReadOnlyList<AppendCommand> commands)
     public IReadOnlyList<AppendCommand> Commands { get; } = commands;
 
     public TaskCompletionSource<AppendOutcome[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The span of the request that is waiting (default when it is not traced), for the batch span to refer to.</summary>
+    public ActivityContext RequestContext { get; init; }
 }

@@ -28,17 +28,19 @@ internal static class KvEndpoints
         app.MapGet("/v1/kv", ListAsync);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, ReplicaState replica, ReadGate gate)
+    private static async Task<IResult> GetAsync(HttpContext context, ReplicaState replica, ReadGate gate, NodeMetrics metrics)
     {
         if (!KeyPath.TryGetKey(context, KeyRoutePrefix, out string key, out string keyError)) return Problems.BadRequest("Invalid key", keyError);
         if (!ReadRequest.TryParse(context.Request, out var read, out string readError)) return Problems.BadRequest("Invalid read request", readError);
         if (await gate.WaitAsync(read.Consistency, read.MinSeq, context.RequestAborted) is { } notFresh)
         {
+            metrics.RecordRead(read.Consistency, "not_fresh");
             return Problems.Unavailable("Not caught up", notFresh);
         }
 
         var machine = replica.Machine;
         bool found = machine.TryGet(key, out var record);
+        metrics.RecordRead(read.Consistency, found ? "found" : "not_found");
         SetSeq(context, machine.AppliedSeq);
         if (!found) return Problems.NotFound(key);
 
@@ -94,7 +96,7 @@ internal static class KvEndpoints
         return MapWrite(context, key, outcome, _ => Results.NoContent());
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, ReplicaState replica, ReadGate gate)
+    private static async Task<IResult> ListAsync(HttpContext context, ReplicaState replica, ReadGate gate, NodeMetrics metrics)
     {
         if (!ReadRequest.TryParse(context.Request, out var read, out string readError)) return Problems.BadRequest("Invalid read request", readError);
         var query = context.Request.Query;
@@ -108,9 +110,11 @@ internal static class KvEndpoints
         }
         if (await gate.WaitAsync(read.Consistency, read.MinSeq, context.RequestAborted) is { } notFresh)
         {
+            metrics.RecordRead(read.Consistency, "not_fresh");
             return Problems.Unavailable("Not caught up", notFresh);
         }
 
+        metrics.RecordRead(read.Consistency, "listed");
         var machine = replica.Machine;
         var page = machine.List(prefix, string.IsNullOrEmpty(after) ? null : after, limit);
         SetSeq(context, machine.AppliedSeq);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using KvCluster.Node.StateMachine;
 using KvCluster.RedisLog.Client;
 using KvCluster.RedisLog.Log;
@@ -20,11 +21,13 @@ public sealed class LogTailer : BackgroundService
     private readonly ReplicaState _replica;
     private readonly PendingWrites _pending;
     private readonly NodeOptions _options;
+    private readonly NodeMetrics _metrics;
     private readonly ILogger<LogTailer> _logger;
 
     public LogTailer(IRedisClient redis, LogKeys keys, ReplicaState replica, PendingWrites pending,
-        IOptions<NodeOptions> options, ILogger<LogTailer> logger)
+        IOptions<NodeOptions> options, NodeMetrics metrics, ILogger<LogTailer> logger)
     {
+        _metrics = metrics;
         _redis = redis;
         _keys = keys;
         _replica = replica;
@@ -35,9 +38,21 @@ public sealed class LogTailer : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Every line the tailer logs names the node (a structured attribute in exported logs, not only text).
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["NodeId"] = _options.NodeId });
+        _logger.LogInformation("Node {NodeId} tailing the log after seq {Seq}", _options.NodeId, _replica.Applied.Value);
+        long startedAt = Stopwatch.GetTimestamp();
         var backoff = TimeSpan.FromMilliseconds(50);
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (startedAt != 0 && _replica.CaughtUp)
+            {
+                var took = Stopwatch.GetElapsedTime(startedAt);
+                startedAt = 0;
+                _metrics.RecordCatchUp(took, "start");
+                _logger.LogInformation("Node {NodeId} caught up with the log at seq {Seq} in {ElapsedMs} ms",
+                    _options.NodeId, _replica.Applied.Value, (long)took.TotalMilliseconds);
+            }
             try
             {
                 if (_replica.Divergence is not null)
@@ -90,7 +105,10 @@ public sealed class LogTailer : BackgroundService
                 _replica.MarkDiverged(problem);
                 break;
             }
+            // Replaying history (a node starting or far behind) makes no spans: they would land in traces long over.
+            var span = _replica.CaughtUp ? ApplySpan.Start(entry) : null;
             var result = machine.Apply(entry);
+            if (span is not null) ApplySpan.Complete(span, result);
             chain = entry.ChainHash;
             _replica.LastChainHash = chain;
             if (entry.RequestId.Length > 0 && entry.OriginNode == _options.NodeId)
@@ -122,6 +140,7 @@ public sealed class LogTailer : BackgroundService
     private async Task RebuildAsync(CancellationToken stoppingToken)
     {
         _logger.LogWarning("Rebuilding replica state from the log ({Reason})", _replica.Divergence);
+        long startedAt = Stopwatch.GetTimestamp();
         var machine = new KvStateMachine(_options.IdempotencyRetention);
         string chain = "";
         while (true)
@@ -143,6 +162,8 @@ public sealed class LogTailer : BackgroundService
             if (entries.Count < _options.TailBatchSize) break;
         }
         _replica.ReplaceMachine(machine, chain);
-        _logger.LogWarning("Replica rebuilt from the log up to seq {Seq}", machine.AppliedSeq);
+        var took = Stopwatch.GetElapsedTime(startedAt);
+        _metrics.RecordCatchUp(took, "rebuild");
+        _logger.LogWarning("Replica rebuilt from the log up to seq {Seq} in {ElapsedMs} ms", machine.AppliedSeq, (long)took.TotalMilliseconds);
     }
 }

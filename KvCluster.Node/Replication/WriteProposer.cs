@@ -18,9 +18,12 @@ public sealed class WriteProposer
     private readonly ReplicaState _replica;
     private readonly PendingWrites _pending;
     private readonly NodeOptions _options;
+    private readonly NodeMetrics _metrics;
 
-    public WriteProposer(CoordinatorClient coordinator, ReplicaState replica, PendingWrites pending, IOptions<NodeOptions> options)
+    public WriteProposer(CoordinatorClient coordinator, ReplicaState replica, PendingWrites pending, IOptions<NodeOptions> options,
+        NodeMetrics metrics)
     {
+        _metrics = metrics;
         _coordinator = coordinator;
         _replica = replica;
         _pending = pending;
@@ -28,6 +31,14 @@ public sealed class WriteProposer
     }
 
     public async Task<WriteOutcome> ProposeAsync(LogOperation operation, string key, ReadOnlyMemory<byte> value, string contentType,
+        Precondition precondition, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var outcome = await ProposeOnceAsync(operation, key, value, contentType, precondition, idempotencyKey, cancellationToken);
+        _metrics.RecordWrite(operation, outcome);
+        return outcome;
+    }
+
+    private async Task<WriteOutcome> ProposeOnceAsync(LogOperation operation, string key, ReadOnlyMemory<byte> value, string contentType,
         Precondition precondition, string idempotencyKey, CancellationToken cancellationToken)
     {
         if (_replica.Divergence is { } divergence) return new WriteOutcome.Refused($"This node is rebuilding its state: {divergence}.");
@@ -46,6 +57,8 @@ public sealed class WriteProposer
             Precondition = precondition,
             IdempotencyKey = idempotencyKey,
             RequestId = requestId,
+            // The request's span: each replica's apply span becomes its child (see ApplySpan), and HttpClient
+            // carries the same context to the coordinator in the traceparent header.
             TraceParent = Activity.Current?.Id ?? "",
             OriginNode = _options.NodeId,
         };

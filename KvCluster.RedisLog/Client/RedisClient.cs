@@ -92,6 +92,7 @@ public sealed class RedisClient : IRedisClient
     {
         var connection = Volatile.Read(ref _connection);
         if (connection is null || !connection.IsOpen) return Task.FromException<RespValue>(NotConnected());
+        if (RedisCommandTelemetry.IsEnabled) return RedisCommandTelemetry.ExecuteAsync(connection, command, Options.SyncTimeout, cancellationToken);
         return connection.ExecuteAsync(command, Options.SyncTimeout, cancellationToken);
     }
 
@@ -149,6 +150,7 @@ public sealed class RedisClient : IRedisClient
 
             connection = await ReconnectAsync(stopping).ConfigureAwait(false);
             if (connection is null) return;
+            bool reconnected;
             lock (_lock)
             {
                 if (_state == RedisConnectionState.Disposed)
@@ -157,11 +159,13 @@ public sealed class RedisClient : IRedisClient
                     _ = connection.DisposeAsync().AsTask();
                     return;
                 }
-                if (everConnected) _reconnects++;
+                reconnected = everConnected;
+                if (reconnected) _reconnects++;
                 everConnected = true;
                 _connection = connection;
                 _state = RedisConnectionState.Connected;
             }
+            if (reconnected) RedisClientMetrics.Reconnects.Add(1, new KeyValuePair<string, object?>("server.address", Options.EndPoint.Host));
             RaiseStateChanged(RedisConnectionState.Connected, null);
         }
     }

@@ -2,11 +2,14 @@ namespace KvCluster.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// The activity sources and meters .NET and ASP.NET Core already emit, which the (unavailable)
-/// instrumentation packages would otherwise subscribe to for us.
+/// instrumentation packages would otherwise subscribe to for us, and the Redis client's, which lives in
+/// a library that does not reference ServiceDefaults (KvCluster.RedisLog's RedisTelemetry).
 /// </summary>
 internal static class TelemetrySourceNames
 {
-    public static readonly string[] Traces = ["Microsoft.AspNetCore", "System.Net.Http"];
+    public const string RedisClient = "KvCluster.Redis";
+
+    public static readonly string[] Traces = ["Microsoft.AspNetCore", "System.Net.Http", RedisClient];
 
     public static readonly string[] Meters =
     [
@@ -14,5 +17,6 @@ internal static class TelemetrySourceNames
         "Microsoft.AspNetCore.Server.Kestrel",
         "System.Net.Http",
         "System.Runtime",
+        RedisClient,
     ];
 }

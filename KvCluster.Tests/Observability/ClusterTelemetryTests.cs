@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using KvCluster.Tests.Infrastructure;
+using KvCluster.Tests.Integration;
+using Xunit.Abstractions;
+
+namespace KvCluster.Tests.Observability;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterTelemetryTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan ExportTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task One_put_is_one_trace_from_the_receiving_node_through_the_coordinator_and_redis_to_every_replica()
+    {
+        await using var telemetry = await ClusterTelemetry.StartAsync(output, nodes: 3);
+        var cluster = telemetry.Cluster;
+        var receiving = cluster.Nodes[1];
+        // The client's own trace: the node must continue it, so the user finds the write under their trace id.
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var clientSpanId = ActivitySpanId.CreateRandom().ToHexString();
+
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, ActivityHeadersPropagator = null })
+        {
+            BaseAddress = receiving.Url,
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+        using var put = await KvHttp.PutAsync(client, "traced", "value",
+            request => request.Headers.Add("traceparent", $"00-{traceId}-{clientSpanId}-01"));
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+
+        List<OtlpSpan> trace = [];
+        bool Complete()
+        {
+            trace = [.. telemetry.Spans().Where(s => s.TraceId == traceId)];
+            return ServerSpan(trace, receiving.Name) is not null
+                && ServerSpan(trace, "coordinator") is not null
+                && trace.Any(s => s.Scope == "KvCluster.Redis" && s.Name.StartsWith("EVAL", StringComparison.Ordinal))
+                && cluster.Nodes.All(node => ApplySpans(trace, node.Name).Any());
+        }
+        await Eventually.TrueAsync(Complete, ExportTimeout, () => "the trace has only: " + Describe(trace));
+
+        var nodeSpan = ServerSpan(trace, receiving.Name)!;
+        Assert.Equal(clientSpanId, nodeSpan.ParentSpanId);
+        // The coordinator's request span continues the node's outgoing HttpClient span (traceparent propagated).
+        var coordinatorSpan = ServerSpan(trace, "coordinator")!;
+        var httpClientSpan = Assert.Single(trace, s => s.SpanId == coordinatorSpan.ParentSpanId);
+        Assert.Equal(receiving.Name, httpClientSpan.Resource.InstanceId);
+        Assert.Equal("System.Net.Http", httpClientSpan.Scope);
+        // Each replica's apply is a child of the request that wrote the entry (not a link to it).
+        foreach (var node in cluster.Nodes)
+        {
+            var apply = Assert.Single(ApplySpans(trace, node.Name));
+            Assert.Equal(nodeSpan.SpanId, apply.ParentSpanId);
+            Assert.Equal(put.Headers.GetValues("X-Kv-Seq").Single(), apply.Attributes["kv.seq"]);
+        }
+    }
+
+    [Fact]
+    public async Task Every_node_exports_its_applied_sequence_and_lag_and_logs_with_its_node_id()
+    {
+        await using var telemetry = await ClusterTelemetry.StartAsync(output, nodes: 3);
+        var cluster = telemetry.Cluster;
+        using var put = await KvHttp.PutAsync(cluster.NodeClients[0], "measured", "value");
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        long seq = long.Parse(put.Headers.GetValues("X-Kv-Seq").Single(), CultureInfo.InvariantCulture);
+
+        List<OtlpMetric> metrics = [];
+        bool AllNodesReport()
+        {
+            metrics = telemetry.Metrics();
+            return cluster.Nodes.All(node =>
+                LatestValue(metrics, node.Name, "kv.applied.sequence") >= seq
+                && LatestValue(metrics, node.Name, "kv.replication.lag") is not null);
+        }
+        await Eventually.TrueAsync(AllNodesReport, ExportTimeout, () =>
+            "metrics per node: " + string.Join("; ", metrics.GroupBy(m => m.Resource.InstanceId)
+                .Select(g => g.Key + ": " + string.Join(", ", g.Select(m => m.Name).Distinct()))));
+
+        foreach (var node in cluster.Nodes)
+        {
+            Assert.Equal(node.Name, metrics.First(m => m.Resource.InstanceId == node.Name).Resource.ServiceName);
+            Assert.Contains(metrics, m => m.Resource.InstanceId == node.Name && m.Name == "kv.key.count");
+            Assert.Contains(metrics, m => m.Resource.InstanceId == node.Name && m.Name == "db.client.operation.duration");
+        }
+        Assert.Contains(metrics, m => m.Resource.InstanceId == cluster.Nodes[0].Name && m.Name == "kv.writes"
+            && m.Points.Any(p => p.Attributes.GetValueOrDefault("kv.write.outcome") == "created"));
+        Assert.Contains(metrics, m => m.Resource.InstanceId == cluster.Nodes[0].Name && m.Name == "http.server.request.duration");
+        Assert.Contains(metrics, m => m.Resource.InstanceId == "coordinator" && m.Name == "kv.append.batch.size");
+
+        List<OtlpLogRecord> logs = [];
+        await Eventually.TrueAsync(
+            () =>
+            {
+                logs = telemetry.Logs();
+                return cluster.Nodes.All(node => logs.Any(l => l.Resource.InstanceId == node.Name
+                    && l.Attributes.GetValueOrDefault("NodeId") == node.Name && l.Attributes.ContainsKey("Seq")));
+            },
+            ExportTimeout,
+            () => "logs: " + string.Join(" | ", logs.Select(l => $"[{l.Resource.InstanceId}] {l.Body}")));
+    }
+
+    private static OtlpSpan? ServerSpan(IEnumerable<OtlpSpan> trace, string service) =>
+        trace.FirstOrDefault(s => s.Resource.InstanceId == service && s.Scope == "Microsoft.AspNetCore");
+
+    private static IEnumerable<OtlpSpan> ApplySpans(IEnumerable<OtlpSpan> trace, string node) =>
+        trace.Where(s => s.Resource.InstanceId == node && s.Name == "kv.apply");
+
+    private static double? LatestValue(List<OtlpMetric> metrics, string node, string name) =>
+        metrics.LastOrDefault(m => m.Resource.InstanceId == node && m.Name == name)?.Points.LastOrDefault()?.Value;
+
+    private static string Describe(List<OtlpSpan> spans)
+    {
+        var text = new StringBuilder();
+        foreach (var span in spans) text.Append(CultureInfo.InvariantCulture, $"[{span.Resource.InstanceId} {span.Scope}] {span.Name}; ");
+        return text.Length == 0 ? "(nothing)" : text.ToString();
+    }
+}
