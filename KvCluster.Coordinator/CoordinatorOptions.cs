@@ -19,4 +19,13 @@ public sealed class CoordinatorOptions
 
     /// <summary>Appends queued beyond this are refused with 503 rather than waiting without bound.</summary>
     public int MaxQueuedAppends { get; set; } = 20_000;
+
+    /// <summary>How often the coordinator checks whether the log needs compacting.</summary>
+    public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Entries kept in the stream behind the newest checkpoint; compaction starts when the stream is longer.</summary>
+    public long RetainEntries { get; set; } = 10_000;
+
+    /// <summary>How long one compaction may hold the lease (several coordinators: one compacts at a time).</summary>
+    public TimeSpan CompactionLeaseTtl { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -1,7 +1,9 @@
 using KvCluster.Coordinator;
 using KvCluster.Coordinator.Api;
+using KvCluster.Coordinator.Compaction;
 using KvCluster.Coordinator.Health;
 using KvCluster.Coordinator.Sequencing;
+using KvCluster.RedisLog.Checkpoints;
 using KvCluster.RedisLog.Client;
 using KvCluster.RedisLog.Log;
 using KvCluster.RedisLog.Membership;
@@ -22,6 +24,11 @@ builder.Services.AddSingleton(sp =>
         options.IdempotencyRetention, options.RequestIdRetention);
 });
 builder.Services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<LogKeys>()));
+builder.Services.AddSingleton(sp => new CheckpointStore(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<LogKeys>()));
+builder.Services.AddSingleton(sp => new CompactionLease(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<LogKeys>()));
+builder.Services.AddHttpClient(nameof(SnapshotSource), http => http.Timeout = TimeSpan.FromMinutes(5));
+builder.Services.AddSingleton<SnapshotSource>();
+builder.Services.AddHostedService<CompactionService>();
 builder.Services.AddSingleton<AppendBatcher>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AppendBatcher>());
 builder.Services.AddHealthChecks().AddCheck<RedisReachableCheck>("redis");

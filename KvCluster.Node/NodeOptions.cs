@@ -31,6 +31,15 @@ public sealed class NodeOptions
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Take a snapshot to local disk after this many applied entries...</summary>
+    public long SnapshotEveryEntries { get; set; } = 100_000;
+
+    /// <summary>...or after this long, whichever comes first (only when something changed).</summary>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Where snapshots are kept: {DataDir}/snapshots.</summary>
+    public string SnapshotDirectory => Path.Combine(DataDir, "snapshots");
+
     /// <summary>How long an Idempotency-Key is remembered (must match the coordinator's).</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
 }

@@ -4,7 +4,9 @@ using KvCluster.Node.Api.Compat;
 using KvCluster.Node.Health;
 using KvCluster.Node.Membership;
 using KvCluster.Node.Replication;
+using KvCluster.Node.Snapshots;
 using KvCluster.Node.StateMachine;
+using KvCluster.RedisLog.Checkpoints;
 using KvCluster.RedisLog.Client;
 using KvCluster.RedisLog.Log;
 using KvCluster.RedisLog.Membership;
@@ -19,7 +21,28 @@ builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));
 builder.Services.AddSingleton<IRedisClient>(_ => RedisClientFactory.ConnectInBackground(builder.Configuration.GetConnectionString("redis")));
 builder.Services.AddSingleton(sp => new LogKeys(sp.GetRequiredService<IOptions<NodeOptions>>().Value.KeyPrefix));
 builder.Services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<LogKeys>()));
-builder.Services.AddSingleton(sp => new ReplicaState(new KvStateMachine(sp.GetRequiredService<IOptions<NodeOptions>>().Value.IdempotencyRetention)));
+builder.Services.AddSingleton(sp => new CheckpointStore(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<LogKeys>()));
+builder.Services.AddSingleton(sp => new SnapshotStore(sp.GetRequiredService<IOptions<NodeOptions>>().Value.SnapshotDirectory,
+    sp.GetRequiredService<ILogger<SnapshotStore>>()));
+// Start from this node's own snapshot when it has an intact one; the tailer replays the log from there.
+builder.Services.AddSingleton(sp =>
+{
+    var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+    var snapshot = sp.GetRequiredService<SnapshotStore>().TryLoadLatest(options.IdempotencyRetention);
+    return new ReplicaState(snapshot?.Machine ?? new KvStateMachine(options.IdempotencyRetention));
+});
+builder.Services.AddSingleton(sp =>
+{
+    var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+    var replica = sp.GetRequiredService<ReplicaState>();
+    return new SnapshotScheduler(sp.GetRequiredService<SnapshotStore>(),
+        new SnapshotPolicy(options.SnapshotEveryEntries, options.SnapshotInterval),
+        () => replica.Machine, sp.GetRequiredService<ILogger<SnapshotScheduler>>(), replica.Machine.AppliedSeq)
+    {
+        Taken = info => sp.GetRequiredService<NodeMetrics>().RecordSnapshot(info.Duration),
+    };
+});
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SnapshotScheduler>());
 builder.Services.AddSingleton<PendingWrites>();
 builder.Services.AddSingleton<NodeMetrics>();
 builder.Services.AddSingleton<ReadBarrier>();
@@ -41,5 +64,6 @@ app.MapDefaultEndpoints();
 app.MapKvEndpoints();
 app.MapClusterEndpoints();
 app.MapNodeStatusEndpoints();
+app.MapSnapshotEndpoints();
 app.MapCompatibilityEndpoints();
 app.Run();

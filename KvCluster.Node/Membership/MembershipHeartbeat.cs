@@ -1,4 +1,5 @@
 using KvCluster.Node.Replication;
+using KvCluster.Node.Snapshots;
 using KvCluster.RedisLog.Client;
 using KvCluster.RedisLog.Membership;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,6 +15,7 @@ namespace KvCluster.Node.Membership;
 internal sealed class MembershipHeartbeat(
     ClusterMembership membership,
     ReplicaState replica,
+    SnapshotScheduler snapshots,
     IServer server,
     IOptions<NodeOptions> options,
     ILogger<MembershipHeartbeat> logger) : BackgroundService
@@ -33,6 +35,7 @@ internal sealed class MembershipHeartbeat(
                     Id = settings.NodeId,
                     Url = settings.PublicUrl ?? ListeningUrl(),
                     Applied = replica.Applied.Value,
+                    SnapshotSeq = snapshots.LastSnapshotSeq,
                     Ready = replica.CaughtUp && replica.Divergence is null,
                 }, stoppingToken);
                 warned = false;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using KvCluster.Node.Snapshots;
 using KvCluster.Node.StateMachine;
+using KvCluster.RedisLog.Checkpoints;
 using KvCluster.RedisLog.Client;
 using KvCluster.RedisLog.Log;
 using Microsoft.Extensions.Options;
@@ -8,9 +10,9 @@ namespace KvCluster.Node.Replication;
 
 /// <summary>
 /// Tails the log stream from the last applied sequence number and applies each entry, in order, to the
-/// replica's state machine. Checks on every entry that the sequence is dense and the hash chain unbroken;
-/// either failing means this replica's state is not the log's, so it stops serving consistent reads and
-/// rebuilds from the log.
+/// replica's state machine. Checks on every entry that the sequence is dense and the hash chain unbroken. A
+/// gap means the log was compacted past this node; a broken chain means its state is not the log's history.
+/// Either way it stops serving consistent reads and rebuilds from Redis: checkpoint, then tail.
 /// </summary>
 public sealed class LogTailer : BackgroundService
 {
@@ -22,11 +24,16 @@ public sealed class LogTailer : BackgroundService
     private readonly PendingWrites _pending;
     private readonly NodeOptions _options;
     private readonly NodeMetrics _metrics;
+    private readonly CheckpointStore _checkpoints;
+    private readonly SnapshotStore _snapshots;
     private readonly ILogger<LogTailer> _logger;
 
     public LogTailer(IRedisClient redis, LogKeys keys, ReplicaState replica, PendingWrites pending,
-        IOptions<NodeOptions> options, NodeMetrics metrics, ILogger<LogTailer> logger)
+        IOptions<NodeOptions> options, NodeMetrics metrics, CheckpointStore checkpoints, SnapshotStore snapshots,
+        ILogger<LogTailer> logger)
     {
+        _checkpoints = checkpoints;
+        _snapshots = snapshots;
         _metrics = metrics;
         _redis = redis;
         _keys = keys;
@@ -68,6 +75,12 @@ public sealed class LogTailer : BackgroundService
             {
                 return;
             }
+            catch (Exception e) when (e is CheckpointException or SnapshotFormatException or IOException)
+            {
+                _logger.LogWarning("Loading the checkpoint failed ({Error}); retrying in {Backoff} ms", e.Message, (int)backoff.TotalMilliseconds);
+                await Task.Delay(backoff, stoppingToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
+            }
             catch (RedisException e)
             {
                 _logger.LogWarning("Tailing the log failed ({Error}); retrying in {Backoff} ms", e.Message, (int)backoff.TotalMilliseconds);
@@ -94,23 +107,28 @@ public sealed class LogTailer : BackgroundService
     {
         if (entries.Count == 0) return;
         var machine = _replica.Machine;
-        string chain = _replica.LastChainHash;
         foreach (var entry in entries)
         {
-            string? problem = Check(machine.AppliedSeq, chain, entry);
-            if (problem is not null)
+            if (entry.Seq > machine.AppliedSeq + 1)
             {
-                _logger.LogError("Replica diverged from the log at seq {Seq}: {Problem}. Serving no consistent reads until rebuilt from Redis.",
-                    entry.Seq, problem);
-                _replica.MarkDiverged(problem);
+                // Compaction trimmed what this node still needed: normal for a new or long-dead node.
+                _logger.LogInformation("Node {NodeId} is at seq {Applied} but the log now starts at {Seq}; catching up from the checkpoint",
+                    _options.NodeId, machine.AppliedSeq, entry.Seq);
+                _replica.MarkDiverged($"behind the log's trim point (applied {machine.AppliedSeq}, log continues at {entry.Seq})");
+                break;
+            }
+            if (!ContinuesChain(machine, entry))
+            {
+                _logger.LogError("Node {NodeId} diverged from the log at seq {Seq}: the hash chain is broken, so the log is not the " +
+                                 "continuation of what this replica applied. Serving no consistent reads until rebuilt from Redis.",
+                    _options.NodeId, entry.Seq);
+                _replica.MarkDiverged($"the hash chain is broken at seq {entry.Seq}");
                 break;
             }
             // Replaying history (a node starting or far behind) makes no spans: they would land in traces long over.
             var span = _replica.CaughtUp ? ApplySpan.Start(entry) : null;
             var result = machine.Apply(entry);
             if (span is not null) ApplySpan.Complete(span, result);
-            chain = entry.ChainHash;
-            _replica.LastChainHash = chain;
             if (entry.RequestId.Length > 0 && entry.OriginNode == _options.NodeId)
             {
                 _pending.Complete(entry.RequestId, new AppliedWrite(entry.Seq, result));
@@ -119,51 +137,53 @@ public sealed class LogTailer : BackgroundService
         _replica.Applied.Advance(machine.AppliedSeq);
     }
 
-    /// <summary>Null when <paramref name="entry"/> continues what was applied; otherwise what is wrong.</summary>
-    private static string? Check(long applied, string chain, LogEntry entry)
-    {
-        if (entry.Seq != applied + 1)
-        {
-            return $"expected seq {applied + 1} next but the log has {entry.Seq} (entries missing or trimmed)";
-        }
-        if (ChainHash.Next(chain, entry) != entry.ChainHash)
-        {
-            return "the hash chain is broken: the log is not the continuation of what this replica applied";
-        }
-        return null;
-    }
+    private static bool ContinuesChain(KvStateMachine machine, LogEntry entry) =>
+        entry.Seq == machine.AppliedSeq + 1 && ChainHash.Next(machine.LastChainHash, entry) == entry.ChainHash;
 
     /// <summary>
-    /// Replays the log from the start into a fresh state machine while the old one keeps answering local reads,
-    /// then swaps it in. Needs the stream to still begin at seq 1 (checkpoints come with compaction).
+    /// Builds a fresh state from Redis — the newest checkpoint, then the log after it — while the old state keeps
+    /// answering local reads, then swaps it in. Used when this node is behind the trim point, and when its state
+    /// is no longer the log's history.
     /// </summary>
     private async Task RebuildAsync(CancellationToken stoppingToken)
     {
-        _logger.LogWarning("Rebuilding replica state from the log ({Reason})", _replica.Divergence);
+        _logger.LogWarning("Node {NodeId} rebuilding its state from Redis ({Reason})", _options.NodeId, _replica.Divergence);
         long startedAt = Stopwatch.GetTimestamp();
-        var machine = new KvStateMachine(_options.IdempotencyRetention);
-        string chain = "";
+        var machine = await StartingPointAsync(stoppingToken);
         while (true)
         {
             var entries = await ReadAfterAsync(machine.AppliedSeq, stoppingToken);
             if (entries.Count == 0) break;
             foreach (var entry in entries)
             {
-                string? problem = Check(machine.AppliedSeq, chain, entry);
-                if (problem is not null)
+                if (!ContinuesChain(machine, entry))
                 {
-                    _logger.LogError("Cannot rebuild from the log: {Problem}. Retrying shortly.", problem);
-                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(false);
+                    // Compacted again meanwhile, or the log changed under us: start over from the newest checkpoint.
+                    _logger.LogWarning("Node {NodeId}: the log does not continue the checkpoint at seq {Seq}; retrying the rebuild",
+                        _options.NodeId, entry.Seq);
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), stoppingToken).ConfigureAwait(false);
                     return;
                 }
                 machine.Apply(entry);
-                chain = entry.ChainHash;
             }
             if (entries.Count < _options.TailBatchSize) break;
         }
-        _replica.ReplaceMachine(machine, chain);
+        _replica.ReplaceMachine(machine);
         var took = Stopwatch.GetElapsedTime(startedAt);
         _metrics.RecordCatchUp(took, "rebuild");
-        _logger.LogWarning("Replica rebuilt from the log up to seq {Seq} in {ElapsedMs} ms", machine.AppliedSeq, (long)took.TotalMilliseconds);
+        _logger.LogWarning("Node {NodeId} rebuilt its state from Redis up to seq {Seq} in {ElapsedMs} ms",
+            _options.NodeId, machine.AppliedSeq, (long)took.TotalMilliseconds);
+    }
+
+    /// <summary>The newest checkpoint in Redis (kept as this node's snapshot), or an empty state when there is none.</summary>
+    private async Task<KvStateMachine> StartingPointAsync(CancellationToken stoppingToken)
+    {
+        var manifest = await _checkpoints.ReadManifestAsync(stoppingToken);
+        if (manifest is null) return new KvStateMachine(_options.IdempotencyRetention);
+        var loaded = await _snapshots.InstallAsync((file, ct) => _checkpoints.CopyToAsync(manifest, file, ct),
+            _options.IdempotencyRetention, stoppingToken);
+        _logger.LogInformation("Node {NodeId} loaded the checkpoint at seq {Seq} ({Bytes} bytes) from Redis",
+            _options.NodeId, manifest.Seq, manifest.Bytes);
+        return loaded.Machine;
     }
 }

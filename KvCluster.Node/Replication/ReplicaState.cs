@@ -12,9 +12,11 @@ public sealed class ReplicaState
     private volatile bool _caughtUp;
     private volatile string? _divergence;
 
+    /// <param name="machine">The state to start from: empty, or loaded from this node's snapshot.</param>
     public ReplicaState(KvStateMachine machine)
     {
         Machine = machine;
+        Applied.Advance(machine.AppliedSeq);
     }
 
     /// <summary>The state machine reads are served from. Applied to by the tailer alone.</summary>
@@ -32,9 +34,6 @@ public sealed class ReplicaState
 
     /// <summary>Why this replica's state no longer matches the log (a gap or a broken chain), or null.</summary>
     public string? Divergence => _divergence;
-
-    /// <summary>The chain hash of the last applied entry ("" before the first).</summary>
-    public string LastChainHash { get; set; } = "";
 
     public void ObserveHead(long head)
     {
@@ -67,10 +66,9 @@ public sealed class ReplicaState
     public void MarkDiverged(string reason) => _divergence = reason;
 
     /// <summary>Serves from a machine rebuilt from the log, replacing a diverged one.</summary>
-    public void ReplaceMachine(KvStateMachine rebuilt, string lastChainHash)
+    public void ReplaceMachine(KvStateMachine rebuilt)
     {
         Machine = rebuilt;
-        LastChainHash = lastChainHash;
         Applied.Reset(rebuilt.AppliedSeq);
         Interlocked.Exchange(ref _knownHead, rebuilt.AppliedSeq);
         _divergence = null;

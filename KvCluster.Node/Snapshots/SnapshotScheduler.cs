@@ -36,6 +36,9 @@ public sealed class SnapshotScheduler : BackgroundService
         _lastAtTimestamp = _clock.GetTimestamp();
     }
 
+    /// <summary>Told of every snapshot taken (for metrics).</summary>
+    public Action<SnapshotInfo>? Taken { get; init; }
+
     /// <summary>How often the policy is consulted.</summary>
     public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -52,6 +55,7 @@ public sealed class SnapshotScheduler : BackgroundService
         Volatile.Write(ref _last, info);
         Interlocked.Exchange(ref _lastSeq, info.Seq);
         Interlocked.Exchange(ref _lastAtTimestamp, _clock.GetTimestamp());
+        Taken?.Invoke(info);
         return info;
     }
 
