@@ -12,14 +12,20 @@ internal static class CompareCommand
     {
         var input = new Option<DirectoryInfo>("--input") { Description = "Directory of the run's JSON reports (one per cell)", Required = true };
         var output = new Option<DirectoryInfo>("--output") { Description = "Where to write results.json, results.md and throughput.svg", Required = true };
+        var memory = new Option<FileInfo?>("--memory") { Description = "A memory subcommand's JSON report to include" };
         var command = new Command("compare", "Tabulate a side-by-side run: ratios against etcd and the trivial endpoint, and a bar chart")
         {
-            input, output,
+            input, output, memory,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var cells = ComparisonBuilder.ReadCells(result.GetValue(input)!.FullName);
-            var results = ComparisonBuilder.Build(cells);
+            var results = ComparisonBuilder.Build(cells) with
+            {
+                Memory = result.GetValue(memory) is { } file
+                    ? JsonSerializer.Deserialize(await File.ReadAllTextAsync(file.FullName, cancellationToken), BenchJsonContext.Default.MemoryReport)
+                    : null,
+            };
             var directory = result.GetValue(output)!;
             directory.Create();
             await File.WriteAllTextAsync(Path.Combine(directory.FullName, "results.json"),

@@ -16,11 +16,13 @@ internal static class FreePortsCommand
     public static Command Create()
     {
         var count = new Option<int>("--count") { Description = "How many ports", DefaultValueFactory = _ => 1 };
-        var command = new Command("free-ports", "Print free loopback ports") { count };
+        var consecutive = new Option<bool>("--consecutive") { Description = "A run of consecutive ports (the AppHost's port-base layout)" };
+        var command = new Command("free-ports", "Print free loopback ports") { count, consecutive };
         command.Hidden = true;
         command.SetAction(result =>
         {
-            foreach (int port in Find(result.GetValue(count))) result.InvocationConfiguration.Output.WriteLine(port);
+            var ports = result.GetValue(consecutive) ? FindRange(result.GetValue(count)) : Find(result.GetValue(count));
+            foreach (int port in ports) result.InvocationConfiguration.Output.WriteLine(port);
             return 0;
         });
         return command;
@@ -37,6 +39,18 @@ internal static class FreePortsCommand
             if (!ports.Contains(port) && IsFree(port)) ports.Add(port);
         }
         return [.. ports];
+    }
+
+    public static IReadOnlyList<int> FindRange(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        for (int attempt = 0; attempt < 10_000; attempt++)
+        {
+            int first = Random.Shared.Next(LowestPort, HighestPort - count);
+            var range = Enumerable.Range(first, count).ToArray();
+            if (range.All(IsFree)) return range;
+        }
+        throw new InvalidOperationException($"Found no {count} consecutive free ports.");
     }
 
     private static bool IsFree(int port)

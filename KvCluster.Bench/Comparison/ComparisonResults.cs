@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using KvCluster.Bench.Memory;
 using KvCluster.Bench.Reporting;
 
 namespace KvCluster.Bench.Comparison;
@@ -10,6 +11,9 @@ public sealed record ComparisonResults
     [JsonPropertyName("machine")] public required MachineDescription Machine { get; init; }
     [JsonPropertyName("goals")] public required IReadOnlyList<GoalResult> Goals { get; init; }
     [JsonPropertyName("cells")] public required IReadOnlyList<BenchReport> Cells { get; init; }
+
+    /// <summary>Managed heap per stored key in a node's state machine, when the run measured it.</summary>
+    [JsonPropertyName("memory")] public MemoryReport? Memory { get; init; }
 }
 
 public sealed record MachineDescription(

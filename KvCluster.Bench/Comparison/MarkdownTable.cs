@@ -60,6 +60,19 @@ public static class MarkdownTable
         md.AppendLine();
         md.AppendLine("Ratios are KvCluster over the reference (for latency, the reference's p99 over KvCluster's), so above 1 is KvCluster ahead.");
 
+        if (results.Memory is { } memory)
+        {
+            md.AppendLine();
+            md.AppendLine("## Memory per key");
+            md.AppendLine();
+            md.AppendLine(Invariant($"{memory.Keys:N0} keys of {memory.KeyLength} characters with {memory.ValueSize} B values in one node's state machine: ") +
+                Invariant($"**{memory.BytesPerKey:0} B of managed heap per key**, {memory.OverheadPerKey:0} B beyond the value bytes."));
+            md.AppendLine();
+            md.AppendLine("| part | bytes per key |");
+            md.AppendLine("|---|---:|");
+            foreach (var (part, bytes) in memory.Breakdown) md.AppendLine(Invariant($"| {part} | {bytes:0} |"));
+        }
+
         var failing = cells.Where(cell => cell.Errors > 0 || cell.PrefillErrors > 0).ToArray();
         md.AppendLine();
         md.AppendLine("## Errors");
