@@ -1,0 +1,28 @@
+using KvCluster.Bench.Workload;
+
+namespace KvCluster.Bench.Targets;
+
+public static class BenchTargets
+{
+    /// <summary>
+    /// The target of <paramref name="kind"/> at <paramref name="endpoints"/>: base URLs of the nodes, members or
+    /// servers, or for Redis one connection string ("127.0.0.1:6379").
+    /// </summary>
+    public static async Task<IBenchTarget> CreateAsync(
+        TargetKind kind, IReadOnlyList<string> endpoints, KeySpace keys, WorkloadOptions workload, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(endpoints.Count);
+        return kind switch
+        {
+            TargetKind.KvCluster => new KvClusterTarget(Urls(endpoints), keys, workload.Connections, workload.Consistency),
+            TargetKind.Etcd => new EtcdTarget(Urls(endpoints), keys, workload.Connections, workload.Consistency),
+            TargetKind.Redis => await RedisTarget.ConnectAsync(endpoints[0], keys, workload.Connections, cancellationToken).ConfigureAwait(false),
+            TargetKind.Trivial => new TrivialTarget(Urls(endpoints), workload.Connections),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+    }
+
+    // A base URL without a trailing slash would drop its last path segment when combined with a relative path.
+    private static Uri[] Urls(IReadOnlyList<string> endpoints) =>
+        [.. endpoints.Select(endpoint => new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/", UriKind.Absolute))];
+}

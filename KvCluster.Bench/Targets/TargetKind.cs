@@ -1,0 +1,16 @@
+namespace KvCluster.Bench.Targets;
+
+public enum TargetKind
+{
+    /// <summary>KvCluster nodes (DESIGN.md §4); connections are spread across the given node URLs.</summary>
+    KvCluster,
+
+    /// <summary>etcd v3 through its HTTP/JSON gateway; connections are spread across the members' client URLs.</summary>
+    Etcd,
+
+    /// <summary>A redis-server, raw: XADD for writes (the log's own limit), GET for reads, through KvCluster's Redis client.</summary>
+    Redis,
+
+    /// <summary>The trivial-server subcommand: a constant 100-byte answer, the ceiling of one Kestrel endpoint here.</summary>
+    Trivial,
+}

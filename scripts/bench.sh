@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark (issue 7): KvCluster (3 nodes), etcd 3.4 (3 members, HTTP/JSON gateway), a bare
+# redis-server and a trivial Kestrel endpoint, started fresh on 127.0.0.1, the same workloads offered to each.
+# Writes docs/benchmarks/results.md, results.json and throughput.png, and stops everything it started.
+#
+#   scripts/bench.sh [--duration S] [--warmup S] [--connections C] [--keys N] [--sizes "100 10240"]
+#                    [--memory-keys N] [--kv-fsync everysec|always] [--output DIR]
+#
+# Defaults: 10 s measured after 2 s warmup per cell, 64 connections, 10,000 keys, values of 100 B and 10 KiB:
+# about 10 minutes in all. Installs etcd-server, redis-server and librsvg2-bin with apt-get when missing.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DURATION=10
+WARMUP=2
+CONNECTIONS=64
+KEYS=10000
+SIZES="100 10240"
+MEMORY_KEYS=1000000
+KV_FSYNC=everysec
+OUTPUT="$ROOT/docs/benchmarks"
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --duration) DURATION=$2; shift 2 ;;
+        --warmup) WARMUP=$2; shift 2 ;;
+        --connections) CONNECTIONS=$2; shift 2 ;;
+        --keys) KEYS=$2; shift 2 ;;
+        --sizes) SIZES=$2; shift 2 ;;
+        --memory-keys) MEMORY_KEYS=$2; shift 2 ;;
+        --kv-fsync) KV_FSYNC=$2; shift 2 ;;
+        --output) OUTPUT=$2; shift 2 ;;
+        -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---- install what is missing --------------------------------------------------------------------------------
+as_root() { if [[ "$(id -u)" -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+APT_UPDATED=
+apt_install() {
+    command -v apt-get >/dev/null || { echo "$1 is missing and there is no apt-get to install it: install it and run again." >&2; exit 1; }
+    if [[ -z "$APT_UPDATED" ]]; then as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2; APT_UPDATED=1; fi
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >&2
+}
+"$ROOT/scripts/ensure-redis.sh"
+if ! command -v etcd >/dev/null; then
+    log "installing etcd-server"
+    apt_install etcd-server
+    # The package may start a system etcd on 2379; this benchmark runs its own members.
+    as_root systemctl disable --now etcd >/dev/null 2>&1 || as_root service etcd stop >/dev/null 2>&1 || true
+fi
+command -v rsvg-convert >/dev/null || { log "installing librsvg2-bin (SVG to PNG)"; apt_install librsvg2-bin; }
+command -v curl >/dev/null || { log "installing curl"; apt_install curl; }
+
+# ---- build -------------------------------------------------------------------------------------------------
+log "building (Release)"
+dotnet build "$ROOT/KvCluster.AppHost/KvCluster.AppHost.csproj" -c Release -v q -nologo >&2
+dotnet build "$ROOT/KvCluster.Bench/KvCluster.Bench.csproj" -c Release -v q -nologo >&2
+BENCH=(dotnet "$ROOT/KvCluster.Bench/bin/Release/net10.0/KvCluster.Bench.dll")
+APPHOST=(dotnet "$ROOT/KvCluster.AppHost/bin/Release/net10.0/KvCluster.AppHost.dll")
+
+# ---- everything started is stopped on exit -------------------------------------------------------------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kvbench.XXXXXX")
+PIDS=()
+stop_all() {
+    local status=$?
+    trap - EXIT INT TERM
+    log "stopping everything"
+    local pid
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    # The AppHost stops its children on SIGTERM; give everyone 20 s, then kill what is left.
+    local deadline=$((SECONDS + 20))
+    for pid in "${PIDS[@]}"; do
+        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+        if kill -0 "$pid" 2>/dev/null; then log "pid $pid still running: killing it"; kill -KILL "$pid" 2>/dev/null || true; fi
+        wait "$pid" 2>/dev/null || true
+    done
+    # Anything still holding this run's directories (a grandchild the AppHost failed to stop) is ours too.
+    local left
+    left=$(pgrep -f "$WORK" || true)
+    if [[ -n "$left" ]]; then
+        log "left running, killing: $left"
+        for pid in $left; do kill -KILL "$pid" 2>/dev/null || true; done
+        sleep 0.5
+    fi
+    if [[ -z "$(pgrep -f "$WORK" || true)" ]]; then log "verified: nothing left running"; else log "WARNING: processes left: $(pgrep -af "$WORK")"; status=1; fi
+    mkdir -p "$ROOT/bench-results"
+    cp -r "$WORK/cells" "$WORK"/*.log "$ROOT/bench-results/" 2>/dev/null || true
+    rm -rf "$WORK"
+    exit "$status"
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+start() { # start LOGNAME COMMAND... : runs in the background, remembers the pid
+    local name=$1; shift
+    "$@" >"$WORK/$name.log" 2>&1 &
+    PIDS+=($!)
+}
+
+wait_for() { # wait_for WHAT SECONDS COMMAND... : until the command succeeds, or fail
+    local what=$1 limit=$2; shift 2
+    local deadline=$((SECONDS + limit))
+    until "$@" >/dev/null 2>&1; do
+        if ((SECONDS >= deadline)); then log "$what not ready after ${limit} s; its log:"; tail -n 30 "$WORK"/*.log >&2; exit 1; fi
+        sleep 0.3
+    done
+}
+
+mapfile -t PORTS < <("${BENCH[@]}" free-ports --count 9)
+mapfile -t KV_PORTS < <("${BENCH[@]}" free-ports --count 4 --consecutive)
+KV_REDIS_PORT=${PORTS[0]}; REDIS_PORT=${PORTS[1]}; TRIVIAL_PORT=${PORTS[2]}
+ETCD_CLIENT=("${PORTS[3]}" "${PORTS[4]}" "${PORTS[5]}"); ETCD_PEER=("${PORTS[6]}" "${PORTS[7]}" "${PORTS[8]}")
+
+# ---- start the systems ----------------------------------------------------------------------------------------
+log "starting KvCluster: 3 nodes on ${KV_PORTS[1]}-${KV_PORTS[3]}, coordinator ${KV_PORTS[0]}, redis ${KV_REDIS_PORT} (fsync ${KV_FSYNC})"
+start kvcluster "${APPHOST[@]}" --nodes 3 --port-base "${KV_PORTS[0]}" --redis-port "$KV_REDIS_PORT" \
+    --state-dir "$WORK/kvcluster" --fsync "$KV_FSYNC" --fresh
+KV_URLS=()
+for i in 1 2 3; do
+    KV_URLS+=("http://127.0.0.1:${KV_PORTS[$i]}")
+    wait_for "KvCluster node-$i" 90 curl -sf "http://127.0.0.1:${KV_PORTS[$i]}/health"
+done
+
+log "starting etcd: 3 members, clients on ${ETCD_CLIENT[*]}"
+CLUSTER="m1=http://127.0.0.1:${ETCD_PEER[0]},m2=http://127.0.0.1:${ETCD_PEER[1]},m3=http://127.0.0.1:${ETCD_PEER[2]}"
+ETCD_URLS=()
+for i in 0 1 2; do
+    start "etcd-m$((i + 1))" etcd --name "m$((i + 1))" --data-dir "$WORK/etcd/m$((i + 1))" \
+        --listen-client-urls "http://127.0.0.1:${ETCD_CLIENT[$i]}" --advertise-client-urls "http://127.0.0.1:${ETCD_CLIENT[$i]}" \
+        --listen-peer-urls "http://127.0.0.1:${ETCD_PEER[$i]}" --initial-advertise-peer-urls "http://127.0.0.1:${ETCD_PEER[$i]}" \
+        --initial-cluster "$CLUSTER" --initial-cluster-token "kvbench-$$" --initial-cluster-state new \
+        --logger zap --log-level warn
+    ETCD_URLS+=("http://127.0.0.1:${ETCD_CLIENT[$i]}")
+done
+for url in "${ETCD_URLS[@]}"; do wait_for "etcd $url" 60 bash -c "curl -sf '$url/health' | grep -q '\"health\":\"true\"'"; done
+
+log "starting redis-server on $REDIS_PORT (appendonly, everysec: as KvCluster's own)"
+mkdir -p "$WORK/redis"
+start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --appendonly yes --appendfsync everysec \
+    --save "" --daemonize no --protected-mode yes
+wait_for "redis-server" 30 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
+
+log "starting the trivial endpoint on $TRIVIAL_PORT"
+start trivial "${BENCH[@]}" trivial-server --port "$TRIVIAL_PORT"
+wait_for "trivial endpoint" 30 curl -sf "http://127.0.0.1:$TRIVIAL_PORT/"
+
+# ---- the workloads --------------------------------------------------------------------------------------------
+mkdir -p "$WORK/cells"
+cell() { # cell SYSTEM SCENARIO SIZE RUN-OPTIONS... (endpoints included)
+    local system=$1 scenario=$2 size=$3; shift 3
+    log "$system $scenario ${size} B"
+    timeout $((${DURATION%.*} + ${WARMUP%.*} + 400)) "${BENCH[@]}" run --target "$system" --scenario "$scenario" --value-size "$size" \
+        --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" --keys "$KEYS" \
+        --json "$WORK/cells/$system-$scenario-$size.json" "$@" >>"$WORK/runs.log" 2>&1 \
+        || { log "FAILED: $system $scenario $size (see bench-results/runs.log); the table will show it missing"; return 0; }
+    grep -E '^throughput' "$WORK/runs.log" | tail -n 1 >&2
+}
+workloads() { # workloads SYSTEM SIZE ENDPOINT-OPTIONS...
+    local system=$1 size=$2; shift 2
+    cell "$system" write "$size" --read-ratio 0 "$@"
+    cell "$system" read-linearizable "$size" --read-ratio 1 --consistency linearizable --prefill "$@"
+    cell "$system" read-local "$size" --read-ratio 1 --consistency local "$@"
+    cell "$system" mixed-90-10 "$size" --read-ratio 0.9 --consistency linearizable "$@"
+}
+
+KV_ARGS=(); for url in "${KV_URLS[@]}"; do KV_ARGS+=(--endpoint "$url"); done
+ETCD_ARGS=(); for url in "${ETCD_URLS[@]}"; do ETCD_ARGS+=(--endpoint "$url"); done
+cell trivial trivial 100 --read-ratio 1 --endpoint "http://127.0.0.1:$TRIVIAL_PORT"
+for size in $SIZES; do
+    workloads kvcluster "$size" "${KV_ARGS[@]}"
+    workloads etcd "$size" "${ETCD_ARGS[@]}"
+    workloads redis "$size" --endpoint "127.0.0.1:$REDIS_PORT"
+done
+
+log "memory: ${MEMORY_KEYS} keys of 100 B in a node's state machine"
+"${BENCH[@]}" memory --keys "$MEMORY_KEYS" --value-size 100 --json "$WORK/memory.json" >&2
+
+# ---- results --------------------------------------------------------------------------------------------------
+mkdir -p "$OUTPUT"
+"${BENCH[@]}" compare --input "$WORK/cells" --memory "$WORK/memory.json" --output "$OUTPUT" >/dev/null
+rsvg-convert --background-color=white "$OUTPUT/throughput.svg" -o "$OUTPUT/throughput.png"
+rm -f "$OUTPUT/throughput.svg"
+log "wrote $OUTPUT/results.md, results.json and throughput.png"
