@@ -42,6 +42,9 @@ public sealed class SnapshotScheduler : BackgroundService
     /// <summary>How often the policy is consulted.</summary>
     public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long to wait after a failed snapshot before trying again.</summary>
+    public TimeSpan RetryAfterFailure { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The seq of the newest snapshot on disk (taken or loaded); for membership heartbeats.</summary>
     public long LastSnapshotSeq => Interlocked.Read(ref _lastSeq);
 
@@ -62,10 +65,13 @@ public sealed class SnapshotScheduler : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(CheckInterval, _clock);
+        long retryNotBefore = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
+                if (_clock.GetTimestamp() < retryNotBefore)
+                    continue;
                 var sinceLast = _clock.GetElapsedTime(Interlocked.Read(ref _lastAtTimestamp));
                 if (!_policy.IsDue(_currentMachine().AppliedSeq, LastSnapshotSeq, sinceLast))
                     continue;
@@ -73,9 +79,12 @@ public sealed class SnapshotScheduler : BackgroundService
                 {
                     await SnapshotNowAsync(stoppingToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    _logger.LogError("Taking a snapshot failed ({Error}); retrying at the next check", e.Message);
+                    // A full or read-only disk must not stop the node (an exception escaping a BackgroundService
+                    // stops the host); the log still holds everything.
+                    _logger.LogError(e, "Taking a snapshot failed; retrying in {Seconds} s", (int)RetryAfterFailure.TotalSeconds);
+                    retryNotBefore = _clock.GetTimestamp() + (long)(RetryAfterFailure.TotalSeconds * _clock.TimestampFrequency);
                 }
             }
         }

@@ -11,6 +11,7 @@ public sealed class SnapshotSchedulerTests : IDisposable
     public void Dispose()
     {
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+        File.Delete(_directory);
     }
 
     [Theory]
@@ -45,6 +46,36 @@ public sealed class SnapshotSchedulerTests : IDisposable
             await Eventually.TrueAsync(() => scheduler.LastSnapshotSeq == 50, TimeSpan.FromSeconds(10),
                 () => $"last snapshot seq {scheduler.LastSnapshotSeq}");
             Assert.Equal(machine.ComputeDigest(), store.TryLoadLatest()!.Machine.ComputeDigest());
+        }
+        finally
+        {
+            await scheduler.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_failing_save_is_logged_and_retried_without_stopping_the_scheduler()
+    {
+        File.WriteAllText(_directory, "a file where the snapshot directory should be");
+        var machine = new KvStateMachine();
+        for (int seq = 1; seq <= 10; seq++)
+            machine.Apply(RandomStates.Put(seq, $"k{seq}", 5));
+        var logger = new RecordingLogger<SnapshotScheduler>();
+        using var scheduler = new SnapshotScheduler(new SnapshotStore(_directory, new RecordingLogger<SnapshotStore>()),
+            new SnapshotPolicy(EveryEntries: 5, EveryInterval: TimeSpan.FromHours(1)), () => machine, logger)
+        {
+            CheckInterval = TimeSpan.FromMilliseconds(20),
+            RetryAfterFailure = TimeSpan.FromMilliseconds(100),
+        };
+        await scheduler.StartAsync(CancellationToken.None);
+        try
+        {
+            await Eventually.TrueAsync(() => logger.Errors.Any(), TimeSpan.FromSeconds(10), () => "no failure logged");
+            Assert.Contains("Taking a snapshot failed", logger.Errors.First());
+
+            File.Delete(_directory);
+            await Eventually.TrueAsync(() => scheduler.LastSnapshotSeq == 10, TimeSpan.FromSeconds(10),
+                () => $"last snapshot seq {scheduler.LastSnapshotSeq}");
         }
         finally
         {

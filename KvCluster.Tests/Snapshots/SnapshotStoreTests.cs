@@ -58,7 +58,7 @@ public sealed class SnapshotStoreTests : IDisposable
         var previous = Machine(seed: 2, entries: 100);
         await _store.SaveAsync(previous);
         await _store.SaveAsync(Machine(seed: 2, entries: 300));
-        FlipByte(_store.CurrentPath, at: 200);
+        FlipByte(_store.CurrentPath, at: (int)new FileInfo(_store.CurrentPath).Length - 1); // in the checksum trailer
 
         var loaded = _store.TryLoadLatest(TimeSpan.FromMinutes(1));
 
