@@ -29,7 +29,8 @@ internal sealed class MembershipHeartbeat(
         {
             try
             {
-                replica.ObserveHeadFromRedis(await membership.ReadHeadAsync(stoppingToken));
+                long appliedBefore = replica.Applied.Value;
+                replica.ObserveHeadFromRedis(await membership.ReadHeadAsync(stoppingToken), appliedBefore);
                 await membership.HeartbeatAsync(new MemberRecord
                 {
                     Id = settings.NodeId,

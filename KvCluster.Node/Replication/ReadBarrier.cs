@@ -26,7 +26,6 @@ public sealed class ReadBarrier
     public async Task WaitAsync(CancellationToken cancellationToken)
     {
         long head = await ReadHeadAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        _replica.ObserveHeadFromRedis(head);
         if (_replica.Divergence is { } divergence) throw new ReplicaDivergedException(divergence);
         await _replica.Applied.WaitForAsync(head, cancellationToken).ConfigureAwait(false);
     }
@@ -64,7 +63,10 @@ public sealed class ReadBarrier
             }
             try
             {
-                round.TrySetResult(await _log.ReadHeadAsync(CancellationToken.None).ConfigureAwait(false));
+                long appliedBefore = _replica.Applied.Value;
+                long head = await _log.ReadHeadAsync(CancellationToken.None).ConfigureAwait(false);
+                _replica.ObserveHeadFromRedis(head, appliedBefore);
+                round.TrySetResult(head);
             }
             catch (Exception e)
             {

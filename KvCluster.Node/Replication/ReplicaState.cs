@@ -47,15 +47,16 @@ public sealed class ReplicaState
     }
 
     /// <summary>
-    /// The head as Redis reports it now. Below what this replica applied means the log went backwards under it
-    /// (Redis restarted without the last writes, failed over to a lagging replica, or was emptied).
+    /// The head as Redis reported it, read after this replica had applied <paramref name="appliedBeforeRead"/>.
+    /// A head below that means the log went backwards under this replica (Redis restarted without its last writes,
+    /// failed over to a lagging replica, or was emptied). Comparing with the applied seq of before the read matters:
+    /// the tailer may apply entries past the head while the reply is on its way.
     /// </summary>
-    public void ObserveHeadFromRedis(long head)
+    public void ObserveHeadFromRedis(long head, long appliedBeforeRead)
     {
-        long applied = Applied.Value;
-        if (head < applied && _divergence is null)
+        if (head < appliedBeforeRead && _divergence is null)
         {
-            MarkDiverged($"the log head in Redis is {head} but this replica applied up to {applied}: the log went backwards");
+            MarkDiverged($"the log head in Redis is {head} but this replica applied up to {appliedBeforeRead}: the log went backwards");
             return;
         }
         ObserveHead(head);
