@@ -26,6 +26,12 @@ public sealed class NodeOptions
     /// <summary>A node this many entries behind the log head refuses new writes (etcd's max apply gap).</summary>
     public long MaxApplyLag { get; set; } = 50_000;
 
+    /// <summary>Append requests to the coordinator in flight at once; writes arriving meanwhile form the next batch.</summary>
+    public int MaxConcurrentAppends { get; set; } = 4;
+
+    /// <summary>Most writes in one append request.</summary>
+    public int MaxCommandsPerAppend { get; set; } = 256;
+
     /// <summary>Entries fetched per XREAD.</summary>
     public int TailBatchSize { get; set; } = 1000;
 

@@ -4,7 +4,7 @@ using KvCluster.RedisLog.Log;
 
 namespace KvCluster.Coordinator.Api;
 
-/// <summary>POST /v1/append: the one door into the log. Nodes call it; clients talk to nodes.</summary>
+/// <summary>POST /v1/append: the one door into the log. Nodes call it with batches; clients talk to nodes.</summary>
 internal static class AppendEndpoints
 {
     public static void MapAppendEndpoints(this IEndpointRouteBuilder app)
@@ -14,36 +14,33 @@ internal static class AppendEndpoints
 
     private static async Task<IResult> AppendAsync(HttpContext context, AppendBatcher batcher)
     {
-        AppendRequest? request;
-        try
+        if (context.Request.ContentType != AppendWireFormat.ContentType)
         {
-            request = await context.Request.ReadFromJsonAsync(AppendWireJsonContext.Default.AppendRequest, context.RequestAborted);
+            return Results.Problem(title: "Unsupported append format", detail: $"Send {AppendWireFormat.ContentType}.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
-        catch (System.Text.Json.JsonException e)
+        if (context.Request.ContentLength is not long length || length > AppendWireFormat.MaxRequestBytes)
         {
-            return Results.Problem(title: "Malformed append request", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
-        if (request is null || request.Commands.Count == 0)
-        {
-            return Results.Problem(title: "Empty append request", detail: "An append carries at least one command.", statusCode: StatusCodes.Status400BadRequest);
+            return Results.Problem(title: "Bad append length", detail: $"An append needs a Content-Length of at most {AppendWireFormat.MaxRequestBytes} bytes.",
+                statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var commands = new AppendCommand[request.Commands.Count];
+        AppendCommand[] commands;
         try
         {
-            for (int i = 0; i < commands.Length; i++) commands[i] = request.Commands[i].ToCommand();
+            var body = new byte[length];
+            await context.Request.Body.ReadExactlyAsync(body, context.RequestAborted);
+            commands = AppendWireFormat.DecodeRequest(body);
         }
         catch (FormatException e)
         {
-            return Results.Problem(title: "Malformed append command", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
+            return Results.Problem(title: "Malformed append request", detail: e.Message, statusCode: StatusCodes.Status400BadRequest);
         }
 
         try
         {
             var outcomes = await batcher.AppendAsync(commands, context.RequestAborted);
-            var results = new List<AppendWireResult>(outcomes.Length);
-            foreach (var outcome in outcomes) results.Add(new AppendWireResult { Seq = outcome.Seq, Duplicate = outcome.Duplicate });
-            return Results.Json(new AppendResponse { Results = results }, AppendWireJsonContext.Default.AppendResponse);
+            return Results.Bytes(AppendWireFormat.EncodeResponse(outcomes), AppendWireFormat.ContentType);
         }
         catch (Exception e) when (e is RedisException or AppendQueueFullException)
         {

@@ -1,29 +1,121 @@
-using System.Net.Http.Json;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Threading.Channels;
 using KvCluster.RedisLog.Log;
+using KvCluster.ServiceDefaults.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace KvCluster.Node.Replication;
 
-/// <summary>Sends appends to the coordinator ("http://coordinator", resolved by service discovery).</summary>
-public sealed class CoordinatorClient(HttpClient http)
+/// <summary>
+/// Sends writes to the coordinator ("http://coordinator", resolved by service discovery). Writes that arrive
+/// while earlier ones are on the wire go together in the next request — group commit on the node's side —
+/// so one HTTP round trip and one decode on the coordinator carry many writes.
+/// </summary>
+public sealed class CoordinatorClient : BackgroundService
 {
-    public async Task<AppendOutcome> AppendAsync(AppendCommand command, CancellationToken cancellationToken)
+    public const string HttpClientName = "coordinator";
+
+    private readonly Channel<PendingCommand> _queue = Channel.CreateUnbounded<PendingCommand>(
+        new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly IHttpClientFactory _httpClients;
+    private readonly NodeOptions _options;
+
+    public CoordinatorClient(IHttpClientFactory httpClients, IOptions<NodeOptions> options)
     {
-        var request = new AppendRequest { Commands = [AppendWireCommand.From(command)] };
+        _httpClients = httpClients;
+        _options = options.Value;
+    }
+
+    /// <summary>Where the coordinator put <paramref name="command"/>; <see cref="LogUnavailableException"/> when it could not be reached.</summary>
+    public Task<AppendOutcome> AppendAsync(AppendCommand command, CancellationToken cancellationToken)
+    {
+        var pending = new PendingCommand(command, Activity.Current?.Context ?? default, cancellationToken);
+        if (!_queue.Writer.TryWrite(pending)) throw new LogUnavailableException("The node is stopping.");
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var senders = new Task[Math.Max(1, _options.MaxConcurrentAppends)];
+        for (int i = 0; i < senders.Length; i++) senders[i] = SendLoopAsync(stoppingToken);
+        return Task.WhenAll(senders);
+    }
+
+    private async Task SendLoopAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingCommand>();
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < _options.MaxCommandsPerAppend && _queue.Reader.TryRead(out var next))
+                {
+                    // A writer that gave up (timed out, disconnected) has answered its client already: don't send it.
+                    if (!next.Abandoned) batch.Add(next);
+                }
+                if (batch.Count > 0) await SendAsync(batch, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var left)) left.Completion.TrySetException(new LogUnavailableException("The node is stopping."));
+        }
+    }
+
+    private async Task SendAsync(List<PendingCommand> batch, CancellationToken stoppingToken)
+    {
+        // The request continues the first write's trace (for a lone write: its own) and links the others.
+        var links = batch.Count == 1 ? null : batch.Skip(1).Where(p => p.Trace != default).Select(p => new ActivityLink(p.Trace)).ToList();
+        using var activity = KvTelemetry.Source.StartActivity("kv.append.send", ActivityKind.Internal, batch[0].Trace, links: links);
+        activity?.SetTag("kv.append.commands", batch.Count);
+
+        var commands = new AppendCommand[batch.Count];
+        for (int i = 0; i < commands.Length; i++) commands[i] = batch[i].Command;
         using var message = new HttpRequestMessage(HttpMethod.Post, "/v1/append")
         {
-            Content = JsonContent.Create(request, AppendWireJsonContext.Default.AppendRequest),
+            Content = new ByteArrayContent(AppendWireFormat.EncodeRequest(commands)),
         };
-        // The request id makes a repeated append harmless, so the resilience handler may retry it.
-        message.Headers.Add("Idempotency-Key", command.RequestId);
-        using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue(AppendWireFormat.ContentType);
+        // Every command carries its request id, which makes a repeated append harmless: the resilience handler may retry it.
+        message.Headers.Add("Idempotency-Key", commands[0].RequestId);
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        deadline.CancelAfter(_options.WriteTimeout);
+        try
         {
-            string detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new LogUnavailableException($"The coordinator answered {(int)response.StatusCode}: {detail}");
+            var http = _httpClients.CreateClient(HttpClientName);
+            using var response = await http.SendAsync(message, deadline.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                string detail = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+                throw new LogUnavailableException($"The coordinator answered {(int)response.StatusCode}: {detail}");
+            }
+            var outcomes = AppendWireFormat.DecodeResponse(await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false));
+            if (outcomes.Length != batch.Count) throw new LogUnavailableException("The coordinator's answer does not match the request.");
+            for (int i = 0; i < outcomes.Length; i++) batch[i].Completion.TrySetResult(outcomes[i]);
         }
-        var body = await response.Content.ReadFromJsonAsync(AppendWireJsonContext.Default.AppendResponse, cancellationToken).ConfigureAwait(false);
-        if (body is null || body.Results.Count != 1) throw new LogUnavailableException("The coordinator's answer was malformed.");
-        return new AppendOutcome(body.Results[0].Seq, body.Results[0].Duplicate);
+        catch (Exception e) when (e is HttpRequestException or LogUnavailableException or FormatException
+                                    or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException
+                                    || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            var failure = e as LogUnavailableException ?? new LogUnavailableException(e.Message, e);
+            foreach (var pending in batch) pending.Completion.TrySetException(failure);
+        }
+    }
+
+    private sealed class PendingCommand(AppendCommand command, ActivityContext trace, CancellationToken writerGaveUp)
+    {
+        public AppendCommand Command { get; } = command;
+        public ActivityContext Trace { get; } = trace;
+        public TaskCompletionSource<AppendOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool Abandoned => writerGaveUp.IsCancellationRequested;
     }
 }
 

@@ -1,0 +1,48 @@
+using System.Text;
+using KvCluster.RedisLog.Log;
+
+namespace KvCluster.Tests.Log;
+
+public sealed class AppendWireFormatTests
+{
+    private static readonly AppendCommand[] Commands =
+    [
+        new()
+        {
+            Operation = LogOperation.Put, Key = "users/ä", Value = Encoding.UTF8.GetBytes("{\"a\":1}"), ContentType = "application/json",
+            Precondition = Precondition.VersionMatches(42), IdempotencyKey = "idem", RequestId = "r1", TraceParent = "00-ab-cd-01", OriginNode = "node-2",
+        },
+        new() { Operation = LogOperation.Delete, Key = "gone", Precondition = Precondition.MustNotExist, RequestId = "r2" },
+    ];
+
+    [Fact]
+    public void Requests_round_trip_with_every_field()
+    {
+        var decoded = AppendWireFormat.DecodeRequest(AppendWireFormat.EncodeRequest(Commands));
+        Assert.Equal(Commands.Length, decoded.Length);
+        for (int i = 0; i < Commands.Length; i++)
+        {
+            Assert.Equal(Commands[i] with { Value = default }, decoded[i] with { Value = default });
+            Assert.Equal(Commands[i].Value.ToArray(), decoded[i].Value.ToArray());
+        }
+    }
+
+    [Fact]
+    public void Responses_round_trip()
+    {
+        AppendOutcome[] outcomes = [new(7, false), new(3, true)];
+        Assert.Equal(outcomes, AppendWireFormat.DecodeResponse(AppendWireFormat.EncodeResponse(outcomes)));
+    }
+
+    [Fact]
+    public void Truncated_or_foreign_bytes_are_refused_with_a_format_error()
+    {
+        var bytes = AppendWireFormat.EncodeRequest(Commands);
+        for (int length = 0; length < bytes.Length; length++)
+        {
+            Assert.Throws<FormatException>(() => AppendWireFormat.DecodeRequest(bytes.AsSpan(0, length)));
+        }
+        Assert.Throws<FormatException>(() => AppendWireFormat.DecodeRequest("{\"commands\":[]}"u8));
+        Assert.Throws<FormatException>(() => AppendWireFormat.DecodeRequest([.. bytes, 0]));
+    }
+}

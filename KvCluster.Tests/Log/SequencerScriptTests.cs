@@ -1,0 +1,111 @@
+using System.Text;
+using KvCluster.RedisLog.Client;
+using KvCluster.RedisLog.Log;
+using KvCluster.Tests.Infrastructure;
+
+namespace KvCluster.Tests.Log;
+
+/// <summary>The sequencer script against a real redis-server: dense order, retries recognised, a chain nodes can verify.</summary>
+public sealed class SequencerScriptTests : IAsyncLifetime
+{
+    private RedisTestServer _server = null!;
+    private RedisClient _redis = null!;
+    private readonly LogKeys _keys = new();
+
+    public async Task InitializeAsync()
+    {
+        _server = await RedisTestServer.StartAsync();
+        _redis = await RedisClient.ConnectAsync(_server.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _redis.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private SequencerScript Sequencer() => new(_redis, _keys, TimeSpan.FromHours(1), TimeSpan.FromMinutes(5));
+
+    private static AppendCommand Put(string key, string value, string requestId, string idempotencyKey = "",
+        Precondition? precondition = null) => new()
+    {
+        Operation = LogOperation.Put,
+        Key = key,
+        Value = Encoding.UTF8.GetBytes(value),
+        ContentType = "text/plain",
+        Precondition = precondition ?? Precondition.None,
+        IdempotencyKey = idempotencyKey,
+        RequestId = requestId,
+        TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        OriginNode = "node-1",
+    };
+
+    private async Task<List<LogEntry>> ReadLogAsync() =>
+        LogEntryCodec.DecodeRange(await _redis.ExecuteAsync(new RedisCommand("XRANGE").Add(_keys.Log).Add("-").Add("+")));
+
+    [Fact]
+    public async Task Batches_get_dense_sequence_numbers_in_order_and_every_field_survives()
+    {
+        var sequencer = Sequencer();
+        var first = await sequencer.AppendAsync([Put("a", "1", "r1"), Put("b", "2", "r2")]);
+        var second = await sequencer.AppendAsync([
+            Put("a", "3", "r3", precondition: Precondition.VersionMatches(1)),
+            new AppendCommand { Operation = LogOperation.Delete, Key = "b", RequestId = "r4", Precondition = Precondition.MustNotExist },
+        ]);
+
+        Assert.Equal([new AppendOutcome(1, false), new AppendOutcome(2, false)], first);
+        Assert.Equal([new AppendOutcome(3, false), new AppendOutcome(4, false)], second);
+        var log = await ReadLogAsync();
+        Assert.Equal([1L, 2, 3, 4], log.Select(e => e.Seq));
+        Assert.Equal("a", log[2].Key);
+        Assert.Equal("3", Encoding.UTF8.GetString(log[2].Value.Span));
+        Assert.Equal(Precondition.VersionMatches(1), log[2].Precondition);
+        Assert.Equal(LogOperation.Delete, log[3].Operation);
+        Assert.Equal(Precondition.MustNotExist, log[3].Precondition);
+        Assert.Equal("r1", log[0].RequestId);
+        Assert.Equal("node-1", log[0].OriginNode);
+        Assert.StartsWith("00-0af7651916cd43dd8448eb211c80319c", log[0].TraceParent);
+        Assert.True(log[0].SequencedAtUnixMs > 1_700_000_000_000);
+    }
+
+    [Fact]
+    public async Task The_chain_hash_nodes_compute_matches_the_scripts_for_every_entry()
+    {
+        var sequencer = Sequencer();
+        await sequencer.AppendAsync([Put("ключ", "значение", "r1"), Put("k", new string('x', 5000), "r2", "idem-1")]);
+        await sequencer.AppendAsync([new AppendCommand { Operation = LogOperation.Delete, Key = "k", RequestId = "r3" }]);
+
+        string previous = "";
+        foreach (var entry in await ReadLogAsync())
+        {
+            Assert.Equal(entry.ChainHash, ChainHash.Next(previous, entry));
+            previous = entry.ChainHash;
+        }
+        // A different history gives a different chain.
+        var log = await ReadLogAsync();
+        Assert.NotEqual(log[1].ChainHash, ChainHash.Next("", log[1]));
+    }
+
+    [Fact]
+    public async Task A_retried_request_id_or_idempotency_key_is_not_appended_again()
+    {
+        var sequencer = Sequencer();
+        await sequencer.AppendAsync([Put("a", "1", "r1", "pay-17")]);
+
+        var sameRequest = await sequencer.AppendAsync([Put("a", "1", "r1")]);
+        var sameKeyOtherNode = await sequencer.AppendAsync([Put("a", "1", "r9", "pay-17"), Put("c", "new", "r10")]);
+
+        Assert.Equal([new AppendOutcome(1, true)], sameRequest);
+        Assert.Equal([new AppendOutcome(1, true), new AppendOutcome(2, false)], sameKeyOtherNode);
+        Assert.Equal(2, (await ReadLogAsync()).Count);
+    }
+
+    [Fact]
+    public async Task After_Redis_forgets_the_script_the_next_append_loads_it_again()
+    {
+        var sequencer = Sequencer();
+        await sequencer.AppendAsync([Put("a", "1", "r1")]);
+        await _redis.ExecuteAsync(new RedisCommand("SCRIPT").Add("FLUSH"));
+        Assert.Equal([new AppendOutcome(2, false)], await sequencer.AppendAsync([Put("a", "2", "r2")]));
+    }
+}
