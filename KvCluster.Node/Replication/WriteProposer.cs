@@ -60,7 +60,8 @@ public sealed class WriteProposer
             {
                 appended = await _coordinator.AppendAsync(command, deadline.Token);
             }
-            catch (Exception e) when (e is HttpRequestException or LogUnavailableException
+            // Polly's rejections (an open circuit breaker, its timeout) are the coordinator being unreachable too.
+            catch (Exception e) when (e is HttpRequestException or LogUnavailableException or Polly.ExecutionRejectedException
                                         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 return new WriteOutcome.Unavailable($"The write could not be sequenced: {e.Message}");

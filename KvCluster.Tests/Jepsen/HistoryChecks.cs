@@ -79,33 +79,33 @@ public static class HistoryChecks
 
         foreach (var client in operations.GroupBy(op => op.Client))
         {
-            // What this client has seen of each key: the highest version (or delete seq), and whether it was present then.
+            // What this client had seen of each key when a read began: from its operations answered before that
+            // (a write it set aside and resolved later counts only from its answer), the highest version or delete
+            // seq, and whether the key was present then.
+            var answered = client.Where(op => op.Return is not null && Observation(op) is not null).OrderBy(op => op.Return).ToList();
             var seen = new Dictionary<string, (long Version, bool Present, int Index)>();
-            foreach (var op in client.OrderBy(op => op.Call))
+            int next = 0;
+            foreach (var op in client.Where(op => op.Kind == OperationKind.Get && op.Consistency == "session" && op.Return is not null &&
+                                                  op.Outcome is OperationOutcome.Ok or OperationOutcome.NotFound).OrderBy(op => op.Call))
             {
-                if (op.Return is null || op.Outcome is OperationOutcome.NoAnswer or OperationOutcome.Unknown) continue;
-                if (op.Kind == OperationKind.Get && op.Consistency == "session")
+                for (; next < answered.Count && answered[next].Return < op.Call; next++)
                 {
-                    if (op.Seq < op.MinSeq)
-                    {
-                        yield return new Anomaly("session", $"client {op.Client} read {op.Key} on node {op.Node + 1} with X-Kv-Min-Seq {op.MinSeq} and got an answer at seq {op.Seq}");
-                    }
-                    if (seen.TryGetValue(op.Key, out var before))
-                    {
-                        if (op.Outcome == OperationOutcome.Ok && op.Version < before.Version)
-                        {
-                            yield return new Anomaly("session", $"client {op.Client} read {op.Key} v{op.Version} on node {op.Node + 1} at {op.Call} µs after it had seen v{before.Version} (operation #{before.Index}): an older value");
-                        }
-                        if (op.Outcome == OperationOutcome.NotFound && before.Present && !MayHaveBeenDeleted(op.Key, op.Return.Value))
-                        {
-                            yield return new Anomaly("session", $"client {op.Client} found {op.Key} absent on node {op.Node + 1} at {op.Call} µs after it had seen v{before.Version} (operation #{before.Index}), and nobody deleted it");
-                        }
-                    }
+                    var earlier = answered[next];
+                    var o = Observation(earlier)!.Value;
+                    if (!seen.TryGetValue(earlier.Key, out var known) || o.Version >= known.Version) seen[earlier.Key] = (o.Version, o.Present, earlier.Index);
                 }
-                var observed = Observation(op);
-                if (observed is { } o && (!seen.TryGetValue(op.Key, out var known) || o.Version >= known.Version))
+                if (op.Seq < op.MinSeq)
                 {
-                    seen[op.Key] = (o.Version, o.Present, op.Index);
+                    yield return new Anomaly("session", $"client {op.Client} read {op.Key} on node {op.Node + 1} with X-Kv-Min-Seq {op.MinSeq} and got an answer at seq {op.Seq}");
+                }
+                if (!seen.TryGetValue(op.Key, out var before)) continue;
+                if (op.Outcome == OperationOutcome.Ok && op.Version < before.Version)
+                {
+                    yield return new Anomaly("session", $"client {op.Client} read {op.Key} v{op.Version} on node {op.Node + 1} at {op.Call} µs after it had seen v{before.Version} (operation #{before.Index}): an older value");
+                }
+                if (op.Outcome == OperationOutcome.NotFound && before.Present && !MayHaveBeenDeleted(op.Key, op.Return!.Value))
+                {
+                    yield return new Anomaly("session", $"client {op.Client} found {op.Key} absent on node {op.Node + 1} at {op.Call} µs after it had seen v{before.Version} (operation #{before.Index}), and nobody deleted it");
                 }
             }
         }

@@ -97,6 +97,7 @@ public static class JepsenRun
                 };
             });
 
+            await WarmUpAsync(cluster);
             var nemeses = options.Nemeses.Select(name => Create(name, cluster, redisLink, coordinatorLink)).ToList();
             var result = await WorkloadRunner.RunAsync([.. cluster.Nodes.Select(node => node.Url)], options.Workload, nemeses,
                 line => WriteLine(output, line));
@@ -110,6 +111,22 @@ public static class JepsenRun
         {
             foreach (var proxy in proxies) await proxy.DisposeAsync();
         }
+    }
+
+    /// <summary>A few writes and reads on every node first, so the run measures the cluster rather than JIT and connection setup.</summary>
+    private static async Task WarmUpAsync(TestCluster cluster)
+    {
+        await Task.WhenAll(cluster.NodeClients.Select(async (client, index) =>
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                string path = $"/v1/kv/warm-up-{index}";
+                using var put = await client.PutAsync(path, new StringContent(i.ToString(CultureInfo.InvariantCulture)));
+                Assert.True(put.IsSuccessStatusCode, $"warm-up write on node-{index + 1} answered {put.StatusCode}");
+                using var get = await client.GetAsync(path);
+                Assert.True(get.IsSuccessStatusCode, $"warm-up read on node-{index + 1} answered {get.StatusCode}");
+            }
+        }));
     }
 
     private static INemesis Create(string name, TestCluster cluster, FaultProxy? redisLink, FaultProxy? coordinatorLink) => name switch

@@ -9,13 +9,15 @@ namespace KvCluster.Tests.Jepsen;
 /// <summary>
 /// One simulated user: random gets (each consistency level), puts, conditional puts and deletes over a few keys, on
 /// random nodes. It carries a session (the highest X-Kv-Seq it has seen, sent as X-Kv-Min-Seq on session reads) and
-/// retries a write whose outcome it did not learn with the same Idempotency-Key, on any node.
+/// retries a write whose outcome it did not learn with the same Idempotency-Key, on any node; one still unknown after
+/// <see cref="WorkloadOptions.WriteRetryWindow"/> is set aside (so the client moves on) and retried once the run is over.
 /// </summary>
 internal sealed class WorkloadClient(int id, IReadOnlyList<HttpClient> nodes, WorkloadOptions options, Stopwatch clock, Random random,
     Func<int> nextIndex, Action<RecordedOperation> record)
 {
     private static readonly string[] Consistencies = ["linearizable", "linearizable", "session", "local"];
     private readonly Dictionary<string, long> _lastVersion = new(StringComparer.Ordinal);
+    private readonly List<RecordedOperation> _unresolved = [];
     private long _sessionSeq;
     private int _written;
 
@@ -115,17 +117,33 @@ internal sealed class WorkloadClient(int id, IReadOnlyList<HttpClient> nodes, Wo
 
     private async Task<RecordedOperation> WriteAsync(RecordedOperation operation)
     {
-        long giveUpAt = operation.Call + options.WriteRetryWindow.Ticks / 10;
-        int node = operation.Node;
+        if (!await RetryAsync(operation, operation.Node, options.WriteRetryWindow).ConfigureAwait(false)) _unresolved.Add(operation);
+        return operation;
+    }
+
+    /// <summary>
+    /// After the run (faults healed), retries each write this client gave up on, with its Idempotency-Key: the answer
+    /// is the one it got when it was sequenced, or it is applied now. Either way it happened between its call and now.
+    /// </summary>
+    public async Task ResolveAsync(TimeSpan window)
+    {
+        foreach (var operation in _unresolved) await RetryAsync(operation, random.Next(nodes.Count), window).ConfigureAwait(false);
+        _unresolved.Clear();
+    }
+
+    /// <summary>Tries until the outcome is known or <paramref name="window"/> has passed; false leaves it unknown.</summary>
+    private async Task<bool> RetryAsync(RecordedOperation operation, int node, TimeSpan window)
+    {
+        var giveUp = Stopwatch.StartNew();
         while (true)
         {
             operation.Attempts++;
-            if (await TryWriteAsync(operation, nodes[node]).ConfigureAwait(false)) return operation;
-            if (Now > giveUpAt)
+            if (await TryWriteAsync(operation, nodes[node]).ConfigureAwait(false)) return true;
+            if (giveUp.Elapsed > window)
             {
                 operation.Outcome = OperationOutcome.Unknown;
                 operation.Return = null;
-                return operation;
+                return false;
             }
             await Task.Delay(50 + random.Next(100)).ConfigureAwait(false);
             node = random.Next(nodes.Count);

@@ -34,12 +34,14 @@ public static class WorkloadRunner
 
             var clients = Enumerable.Range(0, options.Clients)
                 .Select(id => new WorkloadClient(id, http, options, clock, new Random(seeds.Next()), NextIndex, operations.Enqueue))
-                .Select(client => Task.Run(() => client.RunAsync(KeepGoing)))
                 .ToArray();
+            var running = clients.Select(client => Task.Run(() => client.RunAsync(KeepGoing))).ToArray();
             var nemesis = nemeses.Count == 0 ? Task.CompletedTask : RunNemesesAsync(nemeses, options, new Random(seeds.Next()), clock, faults, log);
 
             await nemesis.ConfigureAwait(false);
-            await Task.WhenAll(clients).ConfigureAwait(false);
+            await Task.WhenAll(running).ConfigureAwait(false);
+            // Everything is healed: learn what became of the writes the clients gave up on.
+            await Task.WhenAll(clients.Select(client => client.ResolveAsync(options.ResolveWindow))).ConfigureAwait(false);
             return new WorkloadResult([.. operations], [.. faults], clock.Elapsed);
         }
         finally
