@@ -7,7 +7,7 @@ namespace KvCluster.Tests.Jepsen;
 /// <summary>
 /// A randomized campaign: the nemeses take turns against one cluster. In the normal suite it is a short run of all
 /// of them; scripts/jepsen.sh makes it longer through the environment:
-/// JEPSEN_SECONDS (default 20), JEPSEN_NEMESES (comma-separated, default all), JEPSEN_SEED (default 42),
+/// JEPSEN_SECONDS (default 15), JEPSEN_NEMESES (comma-separated, default all), JEPSEN_SEED (default 42),
 /// JEPSEN_CLIENTS (default 6), JEPSEN_HISTORY_DIR (default: the temp directory).
 /// </summary>
 [Collection(ClusterCollection.Name)]
@@ -16,7 +16,7 @@ public sealed class CampaignTests(ITestOutputHelper output)
     [Fact]
     public async Task Campaign_with_the_nemeses_taking_turns_finds_no_anomalies()
     {
-        double seconds = Setting("JEPSEN_SECONDS", 20);
+        double seconds = Setting("JEPSEN_SECONDS", 15);
         var nemeses = Environment.GetEnvironmentVariable("JEPSEN_NEMESES") is { Length: > 0 } list
             ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : JepsenRun.AllNemeses;

@@ -135,8 +135,8 @@ public static class JepsenRun
         KillCoordinator => new KillCoordinatorNemesis(cluster.Coordinator),
         PauseNode => new PauseNodeNemesis(cluster.Nodes),
         RestartRedis => new RestartRedisNemesis(cluster.Cluster.Redis!),
-        RedisLink => new LinkFaultNemesis(RedisLink, "node-1<->redis", redisLink!),
-        _ => new LinkFaultNemesis(CoordinatorLink, "node-1<->coordinator", coordinatorLink!),
+        RedisLink => new LinkFaultNemesis(RedisLink, "node-1<->redis", redisLink!, firstFault: 0),
+        _ => new LinkFaultNemesis(CoordinatorLink, "node-1<->coordinator", coordinatorLink!, firstFault: 2),
     };
 
     /// <summary>Operations in call order, then the faults, one JSON object a line.</summary>

@@ -71,16 +71,20 @@ public sealed class RestartRedisNemesis(RedisServerProcess redis) : INemesis
     public Task HealAsync(CancellationToken cancellationToken) => redis.RestartAsync(cancellationToken);
 }
 
-/// <summary>Breaks one link through a <see cref="FaultProxy"/>: stalls it, slows it, half-opens or resets its connections.</summary>
-public sealed class LinkFaultNemesis(string name, string link, FaultProxy proxy) : INemesis
+/// <summary>
+/// Breaks one link through a <see cref="FaultProxy"/>: stalls it, slows it, half-opens or resets its connections, in
+/// turn from <paramref name="firstFault"/> (so two short runs starting at different faults cover all four).
+/// </summary>
+public sealed class LinkFaultNemesis(string name, string link, FaultProxy proxy, int firstFault = 0) : INemesis
 {
     private static readonly LinkFault[] Faults = [LinkFault.Stall, LinkFault.Delay, LinkFault.HalfOpen, LinkFault.Reset];
+    private int _next = firstFault;
 
     public string Name => name;
 
     public Task<string> InjectAsync(Random random, CancellationToken cancellationToken)
     {
-        var fault = Faults[random.Next(Faults.Length)];
+        var fault = Faults[_next++ % Faults.Length];
         proxy.Set(fault);
         return Task.FromResult($"{link} {fault.ToString().ToLowerInvariant()}");
     }

@@ -11,7 +11,7 @@ public sealed record WorkloadOptions
     /// <summary>One HTTP attempt's limit; a write that hits it is retried with the same Idempotency-Key.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>How long a write keeps retrying before the client moves on (it is retried again after the run).</summary>
-    public TimeSpan WriteRetryWindow { get; init; } = TimeSpan.FromSeconds(4);
+    public TimeSpan WriteRetryWindow { get; init; } = TimeSpan.FromSeconds(1.5);
     /// <summary>How long a set-aside write is retried after the run before its outcome is recorded as unknown.</summary>
     public TimeSpan ResolveWindow { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Quiet time before each fault, and how long each fault lasts (each drawn between half and all of it).</summary>
