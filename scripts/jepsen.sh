@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 minutes=2
-export JEPSEN_NEMESES="" JEPSEN_SEED=42 JEPSEN_CLIENTS=6 JEPSEN_HISTORY_DIR="$PWD/artifacts/jepsen"
+export JEPSEN_NEMESES="" JEPSEN_SEED=42 JEPSEN_CLIENTS=6 JEPSEN_HISTORY_DIR="$PWD/TestResults/jepsen"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --minutes) minutes="$2"; shift 2 ;;
