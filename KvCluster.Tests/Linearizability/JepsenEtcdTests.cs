@@ -1,7 +1,9 @@
+using Xunit.Abstractions;
+
 namespace KvCluster.Tests.Linearizability;
 
 /// <summary>The checker agrees with every verdict on Jepsen's etcd histories (shared/testdata/jepsen-etcd/verdicts.tsv).</summary>
-public sealed class JepsenEtcdTests
+public sealed class JepsenEtcdTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(10);
 
@@ -24,6 +26,7 @@ public sealed class JepsenEtcdTests
         var history = JepsenLog.Parse(File.ReadLines(Path.Combine(TestData.Directory("jepsen-etcd"), file)));
 
         var result = LinearizabilityChecker.Check(RegisterModel.Instance, history, TimeLimit, timeUnit: "log lines");
+        output.WriteLine(result.Describe());
 
         Assert.Equal(linearizable ? Verdict.Linearizable : Verdict.NotLinearizable, result.Verdict);
         if (!linearizable) Assert.Contains("not linearizable together", result.Violations[0]);
