@@ -48,4 +48,10 @@ public sealed class NodeOptions
 
     /// <summary>How long an Idempotency-Key is remembered (must match the coordinator's).</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// FOR TESTING THE LINEARIZABILITY CHECKER ONLY: answer linearizable reads from this node's map at once, without
+    /// the read barrier, which breaks the guarantee on purpose (Kv__UnsafeSkipReadBarrier=true). Never set in production.
+    /// </summary>
+    public bool UnsafeSkipReadBarrier { get; set; }
 }

@@ -22,6 +22,8 @@ public sealed record ClusterOptions
     public bool RestartCrashedChildren { get; init; } = true;
     /// <summary>Added to every child's environment, after (so over) the standard variables.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// <summary>Added to one child's environment, by child name ("node-1"), after <see cref="Environment"/> (e.g. a test's fault proxy).</summary>
+    public Func<string, IReadOnlyDictionary<string, string>>? EnvironmentFor { get; init; }
     /// <summary>Where the node and coordinator binaries are; null finds them next to KvCluster.sln (env KVCLUSTER_BIN overrides).</summary>
     public string? BinariesRoot { get; init; }
     /// <summary>Each line a child prints, prefixed "[node-1] ", and the supervisor's own notices.</summary>

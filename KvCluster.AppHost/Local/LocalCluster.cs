@@ -218,6 +218,14 @@ public sealed class LocalCluster : IAsyncDisposable
         return node;
     }
 
+    private IReadOnlyDictionary<string, string> ExtraEnvironment(string childName)
+    {
+        if (Options.EnvironmentFor?.Invoke(childName) is not { Count: > 0 } own) return Options.Environment;
+        var merged = new Dictionary<string, string>(Options.Environment, StringComparer.Ordinal);
+        foreach (var (name, value) in own) merged[name] = value;
+        return merged;
+    }
+
     private ChildService CreateChild(ChildDefinition definition)
     {
         Directory.CreateDirectory(definition.DataDirectory);
@@ -227,7 +235,7 @@ public sealed class LocalCluster : IAsyncDisposable
             ChildDefinition.LoopbackUrl(Options.PortBase),
             Environment.ProcessId,
             _inheritedEnvironment,
-            Options.Environment);
+            ExtraEnvironment(definition.Name));
         return new ChildService(definition, definition.IsNode ? _nodeCommand : _coordinatorCommand, environment, Options);
     }
 }

@@ -8,6 +8,7 @@ namespace KvCluster.Node.Replication;
 public sealed class ReadGate(ReplicaState replica, ReadBarrier barrier, IOptions<NodeOptions> options)
 {
     private readonly TimeSpan _timeout = options.Value.ReadTimeout;
+    private readonly bool _unsafeSkipReadBarrier = options.Value.UnsafeSkipReadBarrier;
 
     /// <summary>Null when the read may go ahead; otherwise why it cannot (answered with 503).</summary>
     public async Task<string?> WaitAsync(ReadConsistency consistency, long minSeq, CancellationToken cancellationToken)
@@ -26,7 +27,8 @@ public sealed class ReadGate(ReplicaState replica, ReadBarrier barrier, IOptions
         deadline.CancelAfter(_timeout);
         try
         {
-            if (consistency == ReadConsistency.Linearizable) await barrier.WaitAsync(deadline.Token);
+            // The test-only fault flag skips the barrier, so the checker can be shown a stale read.
+            if (consistency == ReadConsistency.Linearizable && !_unsafeSkipReadBarrier) await barrier.WaitAsync(deadline.Token);
             if (minSeq > 0) await replica.Applied.WaitForAsync(minSeq, deadline.Token);
             return null;
         }

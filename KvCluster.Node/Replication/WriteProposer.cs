@@ -73,7 +73,10 @@ public sealed class WriteProposer
             {
                 appended = await _coordinator.AppendAsync(command, deadline.Token);
             }
-            catch (Exception e) when (e is HttpRequestException or LogUnavailableException
+            // Polly's rejections (an open circuit breaker, its timeout) and a bare socket error (seen when the
+            // coordinator is killed mid-request) are the coordinator being unreachable too: 503, not 500.
+            catch (Exception e) when (e is HttpRequestException or LogUnavailableException or Polly.ExecutionRejectedException
+                                        or System.Net.Sockets.SocketException or IOException
                                         || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 return new WriteOutcome.Unavailable($"The write could not be sequenced: {e.Message}");

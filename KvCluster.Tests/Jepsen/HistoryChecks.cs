@@ -1,0 +1,176 @@
+using KvCluster.Tests.Linearizability;
+
+namespace KvCluster.Tests.Jepsen;
+
+/// <summary>One thing the history shows the system did wrong.</summary>
+public sealed record Anomaly(string Kind, string Description)
+{
+    public override string ToString() => $"[{Kind}] {Description}";
+}
+
+/// <summary>
+/// The verdicts of DESIGN.md §3 over a recorded history: writes and linearizable reads linearizable (per key);
+/// session reads with read-your-writes and monotonic reads per client; local reads never going backwards on a node
+/// (while it is not restarted); each write taking effect at most once; no answer a correct node never gives.
+/// </summary>
+public static class HistoryChecks
+{
+    public static IReadOnlyList<Anomaly> Run(WorkloadResult result, TimeSpan timeoutPerKey, out CheckResult linearizability)
+    {
+        var anomalies = new List<Anomaly>();
+        var operations = result.Operations.OrderBy(op => op.Call).ToList();
+
+        foreach (var op in operations.Where(op => op.Unexpected))
+        {
+            anomalies.Add(new Anomaly("unexpected-answer", $"client {op.Client} {op.Kind} {op.Key} on node {op.Node + 1}: {op.Error}"));
+        }
+
+        linearizability = LinearizabilityChecker.Check(KvModel.Instance, ToLinearizabilityHistory(operations), timeoutPerKey);
+        if (linearizability.Verdict == Verdict.Unknown)
+        {
+            anomalies.Add(new Anomaly("undecided", linearizability.Describe()));
+        }
+        anomalies.AddRange(linearizability.Violations.Select(violation => new Anomaly("not-linearizable", violation)));
+
+        anomalies.AddRange(CheckSessions(operations));
+        anomalies.AddRange(CheckLocalReads(operations, result.Faults));
+        anomalies.AddRange(CheckWrittenOnce(operations));
+        return anomalies;
+    }
+
+    /// <summary>Writes (known or unknown outcome) and answered linearizable reads, as the checker's operations.</summary>
+    public static List<Operation<KvInput, KvOutput>> ToLinearizabilityHistory(IEnumerable<RecordedOperation> operations)
+    {
+        var history = new List<Operation<KvInput, KvOutput>>();
+        foreach (var op in operations)
+        {
+            var kind = op.Kind switch { OperationKind.Get => KvOperation.Get, OperationKind.Put => KvOperation.Put, _ => KvOperation.Delete };
+            var input = new KvInput(kind, op.Key, op.Value, op.Precondition, op.MatchVersion);
+            if (op.Kind == OperationKind.Get)
+            {
+                if (op.Consistency != "linearizable" || op.Return is not long returned) continue;
+                if (op.Outcome == OperationOutcome.Ok) history.Add(new(op.Client, input, op.Call, new KvOutput(KvResult.Found, op.ValueRead, op.Version), returned));
+                else if (op.Outcome == OperationOutcome.NotFound) history.Add(new(op.Client, input, op.Call, new KvOutput(KvResult.NotFound), returned));
+                continue;
+            }
+            if (op.Return is not long done || op.Outcome == OperationOutcome.Unknown)
+            {
+                history.Add(Operation<KvInput, KvOutput>.Unknown(op.Client, input, op.Call));
+                continue;
+            }
+            var output = op.Outcome switch
+            {
+                OperationOutcome.Ok when op.Kind == OperationKind.Put => new KvOutput(KvResult.Written, Version: op.Version, Created: op.Created),
+                OperationOutcome.Ok => new KvOutput(KvResult.Deleted, Version: op.Version),
+                OperationOutcome.NotFound => new KvOutput(KvResult.NotFound),
+                _ => new KvOutput(KvResult.PreconditionFailed),
+            };
+            history.Add(new(op.Client, input, op.Call, output, done));
+        }
+        return history;
+    }
+
+    private static IEnumerable<Anomaly> CheckSessions(List<RecordedOperation> operations)
+    {
+        // Any delete of a key (whatever its outcome) started before a time can explain the key being absent then.
+        var deleteCalls = operations.Where(op => op.Kind == OperationKind.Delete).GroupBy(op => op.Key)
+            .ToDictionary(group => group.Key, group => group.Select(op => op.Call).Order().ToArray());
+        bool MayHaveBeenDeleted(string key, long before) => deleteCalls.TryGetValue(key, out var calls) && calls.Length > 0 && calls[0] < before;
+
+        foreach (var client in operations.GroupBy(op => op.Client))
+        {
+            // What this client had seen of each key when a read began: from its operations answered before that
+            // (a write it set aside and resolved later counts only from its answer), the highest version or delete
+            // seq, and whether the key was present then.
+            var answered = client.Where(op => op.Return is not null && Observation(op) is not null).OrderBy(op => op.Return).ToList();
+            var seen = new Dictionary<string, (long Version, bool Present, int Index)>();
+            int next = 0;
+            foreach (var op in client.Where(op => op.Kind == OperationKind.Get && op.Consistency == "session" && op.Return is not null &&
+                                                  op.Outcome is OperationOutcome.Ok or OperationOutcome.NotFound).OrderBy(op => op.Call))
+            {
+                for (; next < answered.Count && answered[next].Return < op.Call; next++)
+                {
+                    var earlier = answered[next];
+                    var o = Observation(earlier)!.Value;
+                    if (!seen.TryGetValue(earlier.Key, out var known) || o.Version >= known.Version) seen[earlier.Key] = (o.Version, o.Present, earlier.Index);
+                }
+                if (op.Seq < op.MinSeq)
+                {
+                    yield return new Anomaly("session", $"client {op.Client} read {op.Key} on node {op.Node + 1} with X-Kv-Min-Seq {op.MinSeq} and got an answer at seq {op.Seq}");
+                }
+                if (!seen.TryGetValue(op.Key, out var before)) continue;
+                if (op.Outcome == OperationOutcome.Ok && op.Version < before.Version)
+                {
+                    yield return new Anomaly("session", $"client {op.Client} read {op.Key} v{op.Version} on node {op.Node + 1} at {op.Call} µs after it had seen v{before.Version} (operation #{before.Index}): an older value");
+                }
+                if (op.Outcome == OperationOutcome.NotFound && before.Present && !MayHaveBeenDeleted(op.Key, op.Return!.Value))
+                {
+                    yield return new Anomaly("session", $"client {op.Client} found {op.Key} absent on node {op.Node + 1} at {op.Call} µs after it had seen v{before.Version} (operation #{before.Index}), and nobody deleted it");
+                }
+            }
+        }
+    }
+
+    private static (long Version, bool Present)? Observation(RecordedOperation op) => op switch
+    {
+        { Kind: OperationKind.Get, Outcome: OperationOutcome.Ok } => (op.Version, true),
+        { Kind: OperationKind.Put, Outcome: OperationOutcome.Ok } => (op.Version, true),
+        { Kind: OperationKind.Delete, Outcome: OperationOutcome.Ok } => (op.Version, false),
+        _ => null,
+    };
+
+    private static IEnumerable<Anomaly> CheckLocalReads(List<RecordedOperation> operations, IReadOnlyList<FaultEvent> faults)
+    {
+        // A killed node comes back as a new process that may start from an older snapshot: compare reads of one process only.
+        // An answered read lies wholly inside one process's life, so the kills begun before its call name that process.
+        int Incarnation(RecordedOperation read) =>
+            faults.Count(fault => fault.Nemesis == "kill-node" && fault.Target == $"node-{read.Node + 1}" && fault.Start < read.Call);
+
+        var answered = operations.Where(op => op.Kind == OperationKind.Get && op.Consistency == "local" && op.Return is not null &&
+                                              op.Outcome is OperationOutcome.Ok or OperationOutcome.NotFound);
+        foreach (var process in answered.GroupBy(op => (op.Node, Incarnation: Incarnation(op))))
+        {
+            string name = $"node-{process.Key.Node + 1}";
+            var reads = process.OrderBy(op => op.Call).ToList();
+            // Compare each read with the reads that finished before it began.
+            RecordedOperation? highest = null;
+            var highestVersion = new Dictionary<string, RecordedOperation>();
+            var pending = new List<RecordedOperation>();
+            foreach (var read in reads)
+            {
+                foreach (var done in pending.Where(done => done.Return < read.Call).ToList())
+                {
+                    pending.Remove(done);
+                    if (highest is null || done.Seq > highest.Seq) highest = done;
+                    if (done.Outcome == OperationOutcome.Ok && (!highestVersion.TryGetValue(done.Key, out var v) || done.Version > v.Version)) highestVersion[done.Key] = done;
+                }
+                if (highest is not null && read.Seq < highest.Seq)
+                {
+                    yield return new Anomaly("local", $"{name} answered a local read at seq {read.Seq} (at {read.Call} µs) after answering one at seq {highest.Seq} (ended {highest.Return} µs)");
+                }
+                if (read.Outcome == OperationOutcome.Ok && highestVersion.TryGetValue(read.Key, out var earlier) && read.Version < earlier.Version)
+                {
+                    yield return new Anomaly("local", $"{name} answered {read.Key} v{read.Version} (at {read.Call} µs) after answering v{earlier.Version} (ended {earlier.Return} µs)");
+                }
+                pending.Add(read);
+            }
+        }
+    }
+
+    /// <summary>Each value is written by one logical write; if it took effect twice, it would be seen at two versions.</summary>
+    private static IEnumerable<Anomaly> CheckWrittenOnce(List<RecordedOperation> operations)
+    {
+        var versions = operations
+            .Where(op => op.Outcome == OperationOutcome.Ok && (op.Kind == OperationKind.Put || op.Kind == OperationKind.Get))
+            .Select(op => (Value: op.Kind == OperationKind.Put ? op.Value : op.ValueRead, op.Key, op.Version))
+            .GroupBy(x => (x.Key, x.Value));
+        foreach (var group in versions)
+        {
+            var distinct = group.Select(x => x.Version).Distinct().Order().ToArray();
+            if (distinct.Length > 1)
+            {
+                yield return new Anomaly("written-twice", $"{group.Key.Key} = \"{group.Key.Value}\" was seen at versions {string.Join(", ", distinct)}");
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using KvCluster.Tests.Linearizability;
+
+namespace KvCluster.Tests.Jepsen;
+
+/// <summary>The session, local-read and written-once checks flag the histories they are meant to flag, and only those.</summary>
+public sealed class HistoryChecksTests
+{
+    private int _index;
+
+    private RecordedOperation Put(int client, string key, string value, long call, long ret, long version) => new()
+    {
+        Index = _index++, Client = client, Node = 0, Kind = OperationKind.Put, Key = key, Value = value, Call = call, Return = ret,
+        Outcome = OperationOutcome.Ok, Version = version, Seq = version, Created = version == 1,
+    };
+
+    private RecordedOperation Read(int client, int node, string consistency, string key, string? value, long version, long seq, long call, long ret,
+        long minSeq = 0) => new()
+    {
+        Index = _index++, Client = client, Node = node, Kind = OperationKind.Get, Key = key, Consistency = consistency, Call = call, Return = ret,
+        Outcome = value is null ? OperationOutcome.NotFound : OperationOutcome.Ok, ValueRead = value, Version = version, Seq = seq, MinSeq = minSeq,
+    };
+
+    private static IReadOnlyList<Anomaly> Check(IReadOnlyList<FaultEvent> faults, params RecordedOperation[] operations) =>
+        HistoryChecks.Run(new WorkloadResult(operations, faults, TimeSpan.FromSeconds(1)), TimeSpan.FromSeconds(5), out _);
+
+    [Fact]
+    public void A_consistent_history_has_no_anomalies()
+    {
+        Assert.Empty(Check([],
+            Put(0, "k", "a", 0, 10, 1),
+            Read(0, 1, "session", "k", "a", 1, 1, 20, 30, minSeq: 1),
+            Read(1, 2, "local", "k", null, 0, 0, 5, 8),
+            Read(1, 2, "local", "k", "a", 1, 1, 40, 50)));
+    }
+
+    [Fact]
+    public void A_session_read_older_than_the_clients_own_write_is_flagged()
+    {
+        var anomalies = Check([],
+            Put(0, "k", "a", 0, 10, 1),
+            Put(0, "k", "b", 20, 30, 2),
+            Read(0, 1, "session", "k", "a", 1, 2, 40, 50, minSeq: 2));
+
+        Assert.Contains(anomalies, anomaly => anomaly.Kind == "session" && anomaly.Description.Contains("older value"));
+    }
+
+    [Fact]
+    public void A_session_read_answered_below_its_minimum_seq_is_flagged()
+    {
+        var anomalies = Check([], Put(0, "k", "a", 0, 10, 5), Read(0, 1, "session", "k", "a", 5, 4, 20, 30, minSeq: 5));
+
+        Assert.Contains(anomalies, anomaly => anomaly.Kind == "session" && anomaly.Description.Contains("X-Kv-Min-Seq 5"));
+    }
+
+    [Fact]
+    public void Local_reads_going_backwards_on_one_node_are_flagged_unless_it_was_restarted_between()
+    {
+        RecordedOperation[] history =
+        [
+            Put(0, "k", "a", 0, 10, 1), Put(0, "k", "b", 20, 30, 2),
+            Read(1, 2, "local", "k", "b", 2, 2, 40, 50),
+            Read(1, 2, "local", "k", "a", 1, 1, 60, 70),
+        ];
+
+        Assert.Contains(Check([], history), anomaly => anomaly.Kind == "local");
+        Assert.DoesNotContain(Check([new FaultEvent("kill-node", "node-3", 52, 58)], history), anomaly => anomaly.Kind == "local");
+    }
+
+    [Fact]
+    public void A_value_seen_at_two_versions_was_written_twice()
+    {
+        var anomalies = Check([], Put(0, "k", "a", 0, 10, 1), Read(1, 0, "local", "k", "a", 3, 3, 20, 30));
+
+        Assert.Contains(anomalies, anomaly => anomaly.Kind == "written-twice");
+    }
+
+    [Fact]
+    public void A_stale_linearizable_read_is_reported_with_its_key()
+    {
+        var anomalies = Check([], Put(0, "k", "a", 0, 10, 1), Put(0, "k", "b", 20, 30, 2), Read(1, 1, "linearizable", "k", "a", 1, 2, 40, 50));
+
+        var violation = Assert.Single(anomalies, anomaly => anomaly.Kind == "not-linearizable");
+        Assert.Contains("key \"k\"", violation.Description);
+    }
+}

@@ -1,0 +1,20 @@
+namespace KvCluster.Tests.Jepsen;
+
+/// <summary>How hard and how long the workload pushes; the same seed gives the same choices of operations and faults.</summary>
+public sealed record WorkloadOptions
+{
+    public int Seed { get; init; } = 1;
+    public int Clients { get; init; } = 6;
+    public int Keys { get; init; } = 6;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(12);
+    public int MaxOperations { get; init; } = 20_000;
+    /// <summary>One HTTP attempt's limit; a write that hits it is retried with the same Idempotency-Key.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long a write keeps retrying before the client moves on (it is retried again after the run).</summary>
+    public TimeSpan WriteRetryWindow { get; init; } = TimeSpan.FromSeconds(1.5);
+    /// <summary>How long a set-aside write is retried after the run before its outcome is recorded as unknown.</summary>
+    public TimeSpan ResolveWindow { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Quiet time before each fault, and how long each fault lasts (each drawn between half and all of it).</summary>
+    public TimeSpan QuietTime { get; init; } = TimeSpan.FromSeconds(2.5);
+    public TimeSpan FaultTime { get; init; } = TimeSpan.FromSeconds(2.5);
+}
