@@ -14,6 +14,8 @@ public sealed record AppendCommand
     public required string RequestId { get; init; }
     public string TraceParent { get; init; } = "";
     public string OriginNode { get; init; } = "";
+    /// <summary>The command as <see cref="EntryBlob"/> bytes when it arrived encoded; empty means encode when needed.</summary>
+    public ReadOnlyMemory<byte> Encoded { get; init; }
 }
 
 /// <summary>Where the sequencer put a command: its sequence number, and whether it was already in the log (a retry).</summary>

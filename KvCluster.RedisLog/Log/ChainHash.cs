@@ -6,35 +6,28 @@ using System.Text;
 namespace KvCluster.RedisLog.Log;
 
 /// <summary>
-/// The hash chain over the log, as sequencer.lua computes it: SHA-1 over the previous hash and this entry's
-/// fields, each length-prefixed. A node that recomputes it on apply notices at once when the log it reads is
-/// not the continuation of the one it applied (Redis lost writes, failed over, or was emptied).
+/// The hash chain over the log, as sequencer.lua computes it: SHA-1 over the previous hash, the sequence
+/// number, the command's bytes (<see cref="EntryBlob"/>) and the time it was sequenced, each length-prefixed.
+/// A node that recomputes it on apply notices at once when the log it reads is not the continuation of the one
+/// it applied (Redis lost writes, failed over, or was emptied).
 /// </summary>
 public static class ChainHash
 {
     public static string Next(string previous, LogEntry entry)
     {
+        var command = entry.Encoded.IsEmpty ? EntryBlob.Encode(entry) : entry.Encoded;
         string seq = entry.Seq.ToString(CultureInfo.InvariantCulture);
-        string operation = OperationCodes.Encode(entry.Operation);
-        string precondition = entry.Precondition.Encode();
         string sequencedAt = entry.SequencedAtUnixMs.ToString(CultureInfo.InvariantCulture);
 
         // One buffer and one hash call per entry: this runs for every entry on every node.
-        int size = Framed(previous) + Framed(seq) + Framed(operation) + Framed(entry.Key) + 12 + entry.Value.Length
-                   + Framed(entry.ContentType) + Framed(precondition) + Framed(entry.IdempotencyKey) + Framed(sequencedAt);
+        int size = 48 + Encoding.UTF8.GetMaxByteCount(previous.Length + seq.Length + sequencedAt.Length) + command.Length;
         byte[] rented = ArrayPool<byte>.Shared.Rent(size);
         try
         {
-            int at = 0;
-            at += Write(rented.AsSpan(at), previous);
-            at += Write(rented.AsSpan(at), seq);
-            at += Write(rented.AsSpan(at), operation);
-            at += Write(rented.AsSpan(at), entry.Key);
-            at += Write(rented.AsSpan(at), entry.Value.Span);
-            at += Write(rented.AsSpan(at), entry.ContentType);
-            at += Write(rented.AsSpan(at), precondition);
-            at += Write(rented.AsSpan(at), entry.IdempotencyKey);
-            at += Write(rented.AsSpan(at), sequencedAt);
+            int at = Write(rented, 0, previous);
+            at = Write(rented, at, seq);
+            at = Write(rented, at, command.Span);
+            at = Write(rented, at, sequencedAt);
             Span<byte> digest = stackalloc byte[SHA1.HashSizeInBytes];
             SHA1.HashData(rented.AsSpan(0, at), digest);
             return Convert.ToHexStringLower(digest);
@@ -45,28 +38,24 @@ public static class ChainHash
         }
     }
 
-    // Upper bound of a text field's framed size: length digits, ':' and the UTF-8 bytes.
-    private static int Framed(string text) => 12 + Encoding.UTF8.GetMaxByteCount(text.Length);
-
-    private static int Write(Span<byte> destination, string text)
+    private static int Write(byte[] buffer, int at, string text)
     {
         int length = Encoding.UTF8.GetByteCount(text);
-        int prefix = WritePrefix(destination, length);
-        Encoding.UTF8.GetBytes(text, destination[prefix..]);
-        return prefix + length;
+        at = WritePrefix(buffer, at, length);
+        return at + Encoding.UTF8.GetBytes(text, buffer.AsSpan(at));
     }
 
-    private static int Write(Span<byte> destination, ReadOnlySpan<byte> bytes)
+    private static int Write(byte[] buffer, int at, ReadOnlySpan<byte> bytes)
     {
-        int prefix = WritePrefix(destination, bytes.Length);
-        bytes.CopyTo(destination[prefix..]);
-        return prefix + bytes.Length;
+        at = WritePrefix(buffer, at, bytes.Length);
+        bytes.CopyTo(buffer.AsSpan(at));
+        return at + bytes.Length;
     }
 
-    private static int WritePrefix(Span<byte> destination, int length)
+    private static int WritePrefix(byte[] buffer, int at, int length)
     {
-        length.TryFormat(destination, out int written, provider: CultureInfo.InvariantCulture);
-        destination[written] = (byte)':';
-        return written + 1;
+        length.TryFormat(buffer.AsSpan(at), out int written, provider: CultureInfo.InvariantCulture);
+        buffer[at + written] = (byte)':';
+        return at + written + 1;
     }
 }

@@ -25,6 +25,8 @@ public sealed record LogEntry
     public string OriginNode { get; init; } = "";
     /// <summary>Redis server time at sequencing, Unix milliseconds; deterministic for every replica.</summary>
     public long SequencedAtUnixMs { get; init; }
+    /// <summary>The entry's command as stored in the stream (<see cref="EntryBlob"/>), which the chain hash covers; empty when built in code.</summary>
+    public ReadOnlyMemory<byte> Encoded { get; init; }
     /// <summary>Chain hash: SHA-1 over the previous entry's hash and this entry (hex), computed by the sequencer.</summary>
     public string ChainHash { get; init; } = "";
 }

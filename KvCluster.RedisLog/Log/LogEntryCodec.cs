@@ -38,59 +38,54 @@ public static class LogEntryCodec
         return result;
     }
 
-    /// <summary>One stream entry: [id, [field, value, field, value, ...]].</summary>
+    /// <summary>One stream entry: [id, ["e", command bytes, "t", sequenced-at ms, "h", chain hash]].</summary>
     public static LogEntry Decode(RespValue streamEntry)
     {
         var parts = streamEntry.Items;
         long seq = ParseSeq(parts[0].Bytes.Span);
         var fields = parts[1].Items;
 
-        LogOperation? operation = null;
-        string? key = null;
-        ReadOnlyMemory<byte> value = default;
-        string contentType = "", precondition = "", idempotencyKey = "", requestId = "", traceParent = "", origin = "", chain = "";
+        ReadOnlyMemory<byte>? encoded = null;
         long sequencedAt = 0;
-
+        string chain = "";
         for (int i = 0; i + 1 < fields.Count; i += 2)
         {
             var name = fields[i].Bytes.Span;
             var data = fields[i + 1];
-            switch (name.Length)
+            if (name.Length != 1) continue; // unknown fields are ignored so newer writers can add some
+            switch (name[0])
             {
-                case 1 when name[0] == (byte)'k': key = data.AsString(); break;
-                case 1 when name[0] == (byte)'v': value = data.Bytes; break;
-                case 1 when name[0] == (byte)'o': origin = data.AsString()!; break;
-                case 1 when name[0] == (byte)'t': sequencedAt = data.AsInt64(); break;
-                case 1 when name[0] == (byte)'h': chain = data.AsString()!; break;
-                case 2 when name.SequenceEqual("op"u8): operation = OperationCodes.Decode(data.Bytes.Span); break;
-                case 2 when name.SequenceEqual("ct"u8): contentType = data.AsString()!; break;
-                case 2 when name.SequenceEqual("tp"u8): traceParent = data.AsString()!; break;
-                case 3 when name.SequenceEqual("pre"u8): precondition = data.AsString()!; break;
-                case 3 when name.SequenceEqual("idk"u8): idempotencyKey = data.AsString()!; break;
-                case 3 when name.SequenceEqual("rid"u8): requestId = data.AsString()!; break;
-                default: break; // Unknown fields are ignored so newer writers can add some.
+                case (byte)'e': encoded = data.Bytes; break;
+                case (byte)'t': sequencedAt = data.AsInt64(); break;
+                case (byte)'h': chain = data.AsString()!; break;
             }
         }
+        if (encoded is not { } bytes) throw new LogFormatException($"Log entry {seq} has no command.");
 
-        if (operation is null || key is null)
+        AppendCommand command;
+        try
         {
-            throw new LogFormatException($"Log entry {seq} lacks its operation or key.");
+            command = EntryBlob.Decode(bytes);
         }
-
+        catch (FormatException e)
+        {
+            throw new LogFormatException($"Log entry {seq} is malformed: {e.Message}");
+        }
         return new LogEntry
         {
             Seq = seq,
-            Operation = operation.Value,
-            Key = key,
-            Value = value,
-            ContentType = contentType,
-            Precondition = Precondition.Decode(precondition),
-            IdempotencyKey = idempotencyKey,
-            RequestId = requestId,
-            TraceParent = traceParent,
-            OriginNode = origin,
+            Operation = command.Operation,
+            Key = command.Key,
+            Value = command.Value,
+            ContentType = command.ContentType,
+            Precondition = command.Precondition,
+            IdempotencyKey = command.IdempotencyKey,
+            RequestId = command.RequestId,
+            TraceParent = command.TraceParent,
+            OriginNode = command.OriginNode,
             SequencedAtUnixMs = sequencedAt,
             ChainHash = chain,
+            Encoded = bytes,
         };
     }
 }

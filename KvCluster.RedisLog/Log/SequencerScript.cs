@@ -59,13 +59,13 @@ public sealed class SequencerScript
 
     private RedisCommand Build(string verb, byte[] script, IReadOnlyList<AppendCommand> commands)
     {
-        var command = new RedisCommand(verb, 7 + commands.Count * 9)
+        var command = new RedisCommand(verb, 7 + commands.Count * 3)
             .Add(script).Add(3).Add(_keys.Sequence).Add(_keys.Log).Add(_keys.Chain)
             .Add(_keys.Prefix).Add(_idempotencyTtlSeconds).Add(_requestIdTtlSeconds);
         foreach (var c in commands)
         {
-            command.Add(OperationCodes.Encode(c.Operation)).Add(c.Key).Add(c.Value).Add(c.ContentType)
-                .Add(c.Precondition.Encode()).Add(c.IdempotencyKey).Add(c.RequestId).Add(c.TraceParent).Add(c.OriginNode);
+            // Commands from the wire carry their bytes already: passed through, not encoded again.
+            command.Add(c.Encoded.IsEmpty ? EntryBlob.Encode(c) : c.Encoded).Add(c.IdempotencyKey).Add(c.RequestId);
         }
         return command;
     }

@@ -1,13 +1,12 @@
 -- KvCluster sequencer: appends a batch of commands to the log in one atomic step (group commit).
 -- KEYS[1] = sequence counter, KEYS[2] = log stream, KEYS[3] = chain hash of the last entry
 -- ARGV[1] = key prefix, ARGV[2] = idempotency-key TTL (s), ARGV[3] = request-id TTL (s),
--- then 9 arguments per command: op, key, value, content type, precondition, idempotency key,
--- request id, traceparent, origin node.
+-- then 3 arguments per command: the command's bytes (EntryBlob), its idempotency key, its request id.
 -- Returns, per command, two integers: its sequence number and 1 when it was already in the log.
 local prefix = ARGV[1]
 local idempotencyTtl = tonumber(ARGV[2])
 local requestTtl = tonumber(ARGV[3])
-local fieldsPerCommand = 9
+local fieldsPerCommand = 3
 local count = (#ARGV - 3) / fieldsPerCommand
 
 local now = redis.call('TIME')
@@ -23,8 +22,7 @@ end
 local replies = {}
 for i = 0, count - 1 do
   local base = 3 + i * fieldsPerCommand
-  local op, key, value, contentType, precondition = ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4], ARGV[base + 5]
-  local idempotencyKey, requestId, traceparent, origin = ARGV[base + 6], ARGV[base + 7], ARGV[base + 8], ARGV[base + 9]
+  local command, idempotencyKey, requestId = ARGV[base + 1], ARGV[base + 2], ARGV[base + 3]
 
   local earlier = redis.call('GET', prefix .. 'rid:' .. requestId)
   if not earlier and idempotencyKey ~= '' then
@@ -37,11 +35,8 @@ for i = 0, count - 1 do
   else
     seq = seq + 1
     local seqText = string.format('%.0f', seq)
-    chain = redis.sha1hex(field(chain) .. field(seqText) .. field(op) .. field(key) .. field(value) .. field(contentType)
-      .. field(precondition) .. field(idempotencyKey) .. field(sequencedAt))
-    redis.call('XADD', KEYS[2], seqText .. '-0',
-      'op', op, 'k', key, 'v', value, 'ct', contentType, 'pre', precondition, 'idk', idempotencyKey,
-      'rid', requestId, 'tp', traceparent, 'o', origin, 't', sequencedAt, 'h', chain)
+    chain = redis.sha1hex(field(chain) .. field(seqText) .. field(command) .. field(sequencedAt))
+    redis.call('XADD', KEYS[2], seqText .. '-0', 'e', command, 't', sequencedAt, 'h', chain)
     redis.call('SET', prefix .. 'rid:' .. requestId, seqText, 'EX', requestTtl)
     if idempotencyKey ~= '' then
       redis.call('SET', prefix .. 'idem:' .. idempotencyKey, seqText, 'EX', idempotencyTtl)

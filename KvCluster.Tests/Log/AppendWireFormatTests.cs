@@ -22,9 +22,19 @@ public sealed class AppendWireFormatTests
         Assert.Equal(Commands.Length, decoded.Length);
         for (int i = 0; i < Commands.Length; i++)
         {
-            Assert.Equal(Commands[i] with { Value = default }, decoded[i] with { Value = default });
+            Assert.Equal(Commands[i] with { Value = default }, decoded[i] with { Value = default, Encoded = default });
             Assert.Equal(Commands[i].Value.ToArray(), decoded[i].Value.ToArray());
         }
+    }
+
+    [Fact]
+    public void A_command_keeps_its_encoded_bytes_and_they_decode_to_the_same_command()
+    {
+        var decoded = AppendWireFormat.DecodeRequest(AppendWireFormat.EncodeRequest(Commands));
+        var again = EntryBlob.Decode(decoded[0].Encoded);
+        Assert.Equal(decoded[0].Encoded.ToArray(), EntryBlob.Encode(Commands[0]));
+        Assert.Equal("users/ä", again.Key);
+        Assert.Equal(Precondition.VersionMatches(42), again.Precondition);
     }
 
     [Fact]
@@ -40,9 +50,9 @@ public sealed class AppendWireFormatTests
         var bytes = AppendWireFormat.EncodeRequest(Commands);
         for (int length = 0; length < bytes.Length; length++)
         {
-            Assert.Throws<FormatException>(() => AppendWireFormat.DecodeRequest(bytes.AsSpan(0, length)));
+            Assert.Throws<FormatException>(() => AppendWireFormat.DecodeRequest(bytes.AsMemory(0, length)));
         }
-        Assert.Throws<FormatException>(() => AppendWireFormat.DecodeRequest("{\"commands\":[]}"u8));
-        Assert.Throws<FormatException>(() => AppendWireFormat.DecodeRequest([.. bytes, 0]));
+        Assert.Throws<FormatException>(() => AppendWireFormat.DecodeRequest("{\"commands\":[]}"u8.ToArray()));
+        Assert.Throws<FormatException>(() => AppendWireFormat.DecodeRequest((byte[])[.. bytes, 0]));
     }
 }
