@@ -1,4 +1,5 @@
 using KvCluster.Node.Replication;
+using KvCluster.Node.StateMachine;
 using Microsoft.Extensions.Options;
 
 namespace KvCluster.Node.Api;
@@ -15,16 +16,10 @@ internal static class NodeStatusEndpoints
         {
             var machine = replica.Machine;
             bool withDigest = string.Equals(context.Request.Query["digest"], "true", StringComparison.OrdinalIgnoreCase);
-            // The digest and the applied seq must describe the same state: take both while the tailer may be applying,
-            // retrying until the applied seq did not move in between.
-            long applied;
-            string? digest = null;
-            do
-            {
-                applied = machine.AppliedSeq;
-                if (withDigest) digest = machine.ComputeDigest();
-            }
-            while (withDigest && applied != machine.AppliedSeq);
+            // With a digest, the applied seq is the one the digest describes (both taken while Apply is held off).
+            var snapshot = withDigest ? machine.ComputeDigestWithSeq() : new StateDigest(machine.AppliedSeq, "");
+            long applied = snapshot.AppliedSeq;
+            string? digest = withDigest ? snapshot.Digest : null;
 
             return Results.Json(new NodeStatus(options.Value.NodeId, applied, replica.KnownHead, replica.Lag, replica.CaughtUp,
                 replica.Divergence, machine.Count, machine.ValueBytes, digest), NodeJsonContext.Default.NodeStatus);

@@ -11,8 +11,6 @@ public sealed class PendingWrites
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<AppliedWrite>> _waiting = new(StringComparer.Ordinal);
 
-    public int Count => _waiting.Count;
-
     public Task<AppliedWrite> Register(string requestId)
     {
         var waiter = new TaskCompletionSource<AppliedWrite>(TaskCreationOptions.RunContinuationsAsynchronously);

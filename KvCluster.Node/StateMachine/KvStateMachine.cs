@@ -155,7 +155,10 @@ public sealed partial class KvStateMachine
     /// and value in key order, and every idempotency record in key order. Replicas that applied the
     /// same log return the same digest. Waits for an Apply in progress; holds Apply off while it runs.
     /// </summary>
-    public string ComputeDigest()
+    public string ComputeDigest() => ComputeDigestWithSeq().Digest;
+
+    /// <summary>The digest together with the applied seq it describes, both taken while Apply is held off.</summary>
+    public StateDigest ComputeDigestWithSeq()
     {
         lock (_applyLock)
         {
@@ -184,7 +187,7 @@ public sealed partial class KvStateMachine
                 digest.Add(record.Result.Version);
                 digest.Add(record.RecordedAtUnixMs);
             }
-            return digest.ToHex();
+            return new StateDigest(_appliedSeq, digest.ToHex());
         }
     }
 
