@@ -72,9 +72,11 @@ public sealed class ClusterTelemetryTests(ITestOutputHelper output)
         bool AllNodesReport()
         {
             metrics = telemetry.Metrics();
+            // Each process exports on its own schedule: wait for the coordinator's export as well as every node's.
             return cluster.Nodes.All(node =>
-                LatestValue(metrics, node.Name, "kv.applied.sequence") >= seq
-                && LatestValue(metrics, node.Name, "kv.replication.lag") is not null);
+                    LatestValue(metrics, node.Name, "kv.applied.sequence") >= seq
+                    && LatestValue(metrics, node.Name, "kv.replication.lag") is not null)
+                && metrics.Any(m => m.Resource.InstanceId == "coordinator" && m.Name == "kv.append.batch.size");
         }
         await Eventually.TrueAsync(AllNodesReport, ExportTimeout, () =>
             "metrics per node: " + string.Join("; ", metrics.GroupBy(m => m.Resource.InstanceId)
