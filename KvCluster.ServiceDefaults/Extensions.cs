@@ -38,6 +38,9 @@ public static class Extensions
             // retry goes back through discovery and may land on another endpoint.
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
+            // The factory's logging handlers open a log scope per request and log only below Warning, which the
+            // settings filter out: pure cost on the node's per-write path to the coordinator.
+            http.RemoveAllLoggers();
         });
 
         builder.Services.AddSupervisorWatchdog();

@@ -3,16 +3,18 @@
 # redis-server and a trivial Kestrel endpoint, started fresh on 127.0.0.1, the same workloads offered to each.
 # Writes docs/benchmarks/results.md, results.json and throughput.png, and stops everything it started.
 #
-#   scripts/bench.sh [--duration S] [--warmup S] [--connections C] [--keys N] [--sizes "100 10240"]
-#                    [--memory-keys N] [--kv-fsync everysec|always] [--output DIR]
+#   scripts/bench.sh [--duration S] [--warmup S] [--system-warmup S] [--connections C] [--keys N]
+#                    [--sizes "100 10240"] [--memory-keys N] [--kv-fsync everysec|always] [--output DIR]
 #
-# Defaults: 10 s measured after 2 s warmup per cell, 64 connections, 10,000 keys, values of 100 B and 10 KiB:
-# about 10 minutes in all. Installs etcd-server, redis-server and librsvg2-bin with apt-get when missing.
+# Defaults: each system first gets 30 s of unmeasured mixed load (the .NET JIT needs that long to settle on two
+# busy cores); then 10 s measured after 5 s warmup per cell, 64 connections, 10,000 keys, values of 100 B and
+# 10 KiB: about 12 minutes in all. Installs etcd-server, redis-server and librsvg2-bin with apt-get when missing.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DURATION=10
-WARMUP=2
+WARMUP=5
+SYSTEM_WARMUP=30
 CONNECTIONS=64
 KEYS=10000
 SIZES="100 10240"
@@ -24,6 +26,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
         --warmup) WARMUP=$2; shift 2 ;;
+        --system-warmup) SYSTEM_WARMUP=$2; shift 2 ;;
         --connections) CONNECTIONS=$2; shift 2 ;;
         --keys) KEYS=$2; shift 2 ;;
         --sizes) SIZES=$2; shift 2 ;;
@@ -159,6 +162,14 @@ cell() { # cell SYSTEM SCENARIO SIZE RUN-OPTIONS... (endpoints included)
         || { log "FAILED: $system $scenario $size (see bench-results/runs.log); the table will show it missing"; return 0; }
     grep -E '^throughput' "$WORK/runs.log" | tail -n 1 >&2
 }
+warm_up() { # warm_up SYSTEM READ-RATIO ENDPOINT-OPTIONS... : unmeasured load, the same for every system
+    local system=$1 ratio=$2; shift 2
+    ((${SYSTEM_WARMUP%.*} > 0)) || return 0
+    log "$system: ${SYSTEM_WARMUP} s of unmeasured warm-up load"
+    timeout $((${SYSTEM_WARMUP%.*} + 400)) "${BENCH[@]}" run --target "$system" --scenario warm-up --connections "$CONNECTIONS" \
+        --duration "$SYSTEM_WARMUP" --warmup 0 --keys "$KEYS" --read-ratio "$ratio" "$@" >>"$WORK/runs.log" 2>&1 \
+        || log "warm-up of $system failed (see bench-results/runs.log); measuring anyway"
+}
 workloads() { # workloads SYSTEM SIZE ENDPOINT-OPTIONS...
     local system=$1 size=$2; shift 2
     cell "$system" write "$size" --read-ratio 0 "$@"
@@ -169,7 +180,11 @@ workloads() { # workloads SYSTEM SIZE ENDPOINT-OPTIONS...
 
 KV_ARGS=(); for url in "${KV_URLS[@]}"; do KV_ARGS+=(--endpoint "$url"); done
 ETCD_ARGS=(); for url in "${ETCD_URLS[@]}"; do ETCD_ARGS+=(--endpoint "$url"); done
+warm_up trivial 1 --endpoint "http://127.0.0.1:$TRIVIAL_PORT"
 cell trivial trivial 100 --read-ratio 1 --endpoint "http://127.0.0.1:$TRIVIAL_PORT"
+warm_up kvcluster 0.5 "${KV_ARGS[@]}"
+warm_up etcd 0.5 "${ETCD_ARGS[@]}"
+warm_up redis 0.5 --endpoint "127.0.0.1:$REDIS_PORT"
 for size in $SIZES; do
     workloads kvcluster "$size" "${KV_ARGS[@]}"
     workloads etcd "$size" "${ETCD_ARGS[@]}"
@@ -181,7 +196,7 @@ log "memory: ${MEMORY_KEYS} keys of 100 B in a node's state machine"
 
 # ---- results --------------------------------------------------------------------------------------------------
 mkdir -p "$OUTPUT"
-"${BENCH[@]}" compare --input "$WORK/cells" --memory "$WORK/memory.json" --output "$OUTPUT" >/dev/null
+"${BENCH[@]}" compare --input "$WORK/cells" --memory "$WORK/memory.json" --system-warmup "$SYSTEM_WARMUP" --output "$OUTPUT" >/dev/null
 rsvg-convert --background-color=white "$OUTPUT/throughput.svg" -o "$OUTPUT/throughput.png"
 rm -f "$OUTPUT/throughput.svg"
 log "wrote $OUTPUT/results.md, results.json and throughput.png"

@@ -13,9 +13,13 @@ internal static class CompareCommand
         var input = new Option<DirectoryInfo>("--input") { Description = "Directory of the run's JSON reports (one per cell)", Required = true };
         var output = new Option<DirectoryInfo>("--output") { Description = "Where to write results.json, results.md and throughput.svg", Required = true };
         var memory = new Option<FileInfo?>("--memory") { Description = "A memory subcommand's JSON report to include" };
+        var systemWarmup = new Option<double>("--system-warmup")
+        {
+            Description = "Seconds of unmeasured load each system had before its first cell, for the report's text",
+        };
         var command = new Command("compare", "Tabulate a side-by-side run: ratios against etcd and the trivial endpoint, and a bar chart")
         {
-            input, output, memory,
+            input, output, memory, systemWarmup,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -25,6 +29,7 @@ internal static class CompareCommand
                 Memory = result.GetValue(memory) is { } file
                     ? JsonSerializer.Deserialize(await File.ReadAllTextAsync(file.FullName, cancellationToken), BenchJsonContext.Default.MemoryReport)
                     : null,
+                SystemWarmupSeconds = result.GetValue(systemWarmup),
             };
             var directory = result.GetValue(output)!;
             directory.Create();

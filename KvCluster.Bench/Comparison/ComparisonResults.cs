@@ -14,6 +14,9 @@ public sealed record ComparisonResults
 
     /// <summary>Managed heap per stored key in a node's state machine, when the run measured it.</summary>
     [JsonPropertyName("memory")] public MemoryReport? Memory { get; init; }
+
+    /// <summary>Seconds of unmeasured load each system had before its first cell (JIT and caches settled).</summary>
+    [JsonPropertyName("systemWarmupSeconds")] public double SystemWarmupSeconds { get; init; }
 }
 
 public sealed record MachineDescription(

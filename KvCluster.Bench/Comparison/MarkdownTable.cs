@@ -23,6 +23,11 @@ public static class MarkdownTable
             md.AppendLine(Invariant($"Each cell: closed loop, {w.Connections} connections, {w.Keys:N0} keys drawn {w.Distribution.ToString().ToLowerInvariant()}ly, ") +
                 Invariant($"{w.WarmupSeconds:0.#} s warmup then {w.DurationSeconds:0.#} s measured. KvCluster: 3 nodes + coordinator + Redis; ") +
                 "etcd: 3 members through the v3 HTTP/JSON gateway; Redis: one redis-server, XADD for writes, GET for reads.");
+            if (results.SystemWarmupSeconds > 0)
+            {
+                md.AppendLine(Invariant($"Before its first cell each system had {results.SystemWarmupSeconds:0.#} s of unmeasured load (half reads, half writes), ") +
+                    "so the cells measure warm processes: .NET's tiered JIT takes tens of seconds to settle when two cores are busy.");
+            }
         }
         md.AppendLine();
         md.AppendLine("Throughput in operations per second; latency p50 / p99 in milliseconds.");
