@@ -22,11 +22,20 @@ internal static class KvEndpoints
 
     public static void MapKvEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/kv/{**key}", GetAsync);
-        app.MapPut("/v1/kv/{**key}", PutAsync);
-        app.MapDelete("/v1/kv/{**key}", DeleteAsync);
-        app.MapGet("/v1/kv", ListAsync);
+        // The services are singletons, taken once here: parameters bound from services would open a DI scope per request.
+        var services = app.ServiceProvider;
+        var replica = services.GetRequiredService<ReplicaState>();
+        var gate = services.GetRequiredService<ReadGate>();
+        var metrics = services.GetRequiredService<NodeMetrics>();
+        var proposer = services.GetRequiredService<WriteProposer>();
+        var options = services.GetRequiredService<IOptions<NodeOptions>>();
+        app.MapGet("/v1/kv/{**key}", context => AnswerAsync(context, GetAsync(context, replica, gate, metrics)));
+        app.MapPut("/v1/kv/{**key}", context => AnswerAsync(context, PutAsync(context, proposer, options)));
+        app.MapDelete("/v1/kv/{**key}", context => AnswerAsync(context, DeleteAsync(context, proposer)));
+        app.MapGet("/v1/kv", context => AnswerAsync(context, ListAsync(context, replica, gate, metrics)));
     }
+
+    private static async Task AnswerAsync(HttpContext context, Task<IResult> handler) => await (await handler).ExecuteAsync(context);
 
     private static async Task<IResult> GetAsync(HttpContext context, ReplicaState replica, ReadGate gate, NodeMetrics metrics)
     {
@@ -46,7 +55,7 @@ internal static class KvEndpoints
 
         context.Response.Headers.ETag = WritePreconditions.FormatVersionTag(record!.Version);
         string contentType = record.ContentType.Length > 0 ? record.ContentType : "application/octet-stream";
-        return Results.Bytes(record.Value, contentType);
+        return DirectResults.Bytes(record.Value, contentType);
     }
 
     private static async Task<IResult> PutAsync(HttpContext context, WriteProposer proposer, IOptions<NodeOptions> options)
@@ -73,9 +82,9 @@ internal static class KvEndpoints
         var outcome = await proposer.ProposeAsync(LogOperation.Put, key, value, contentType, precondition, idempotencyKey, context.RequestAborted);
         return MapWrite(context, key, outcome, result => result.Outcome switch
         {
-            ApplyOutcome.Created => Results.Json(new PutResponse(key, result.Version, true), NodeJsonContext.Default.PutResponse,
-                statusCode: StatusCodes.Status201Created),
-            _ => Results.Json(new PutResponse(key, result.Version, false), NodeJsonContext.Default.PutResponse),
+            ApplyOutcome.Created => DirectResults.Json(new PutResponse(key, result.Version, true), NodeJsonContext.Default.PutResponse,
+                StatusCodes.Status201Created),
+            _ => DirectResults.Json(new PutResponse(key, result.Version, false), NodeJsonContext.Default.PutResponse, StatusCodes.Status200OK),
         });
     }
 
@@ -93,7 +102,7 @@ internal static class KvEndpoints
 
         var outcome = await proposer.ProposeAsync(LogOperation.Delete, key, ReadOnlyMemory<byte>.Empty, "", precondition, idempotencyKey,
             context.RequestAborted);
-        return MapWrite(context, key, outcome, _ => Results.NoContent());
+        return MapWrite(context, key, outcome, _ => DirectResults.Status(StatusCodes.Status204NoContent));
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, ReplicaState replica, ReadGate gate, NodeMetrics metrics)

@@ -13,14 +13,13 @@ internal readonly record struct ReadRequest(ReadConsistency Consistency, long Mi
         read = default;
         string? text = request.Query["consistency"].FirstOrDefault() ?? request.Headers[ConsistencyHeader].FirstOrDefault();
         ReadConsistency consistency;
-        switch (text?.ToLowerInvariant())
+        if (string.IsNullOrEmpty(text) || text.Equals("linearizable", StringComparison.OrdinalIgnoreCase)) consistency = ReadConsistency.Linearizable;
+        else if (text.Equals("session", StringComparison.OrdinalIgnoreCase)) consistency = ReadConsistency.Session;
+        else if (text.Equals("local", StringComparison.OrdinalIgnoreCase)) consistency = ReadConsistency.Local;
+        else
         {
-            case null or "" or "linearizable": consistency = ReadConsistency.Linearizable; break;
-            case "session": consistency = ReadConsistency.Session; break;
-            case "local": consistency = ReadConsistency.Local; break;
-            default:
-                error = $"Unknown consistency '{text}'; use linearizable, session or local.";
-                return false;
+            error = $"Unknown consistency '{text}'; use linearizable, session or local.";
+            return false;
         }
 
         long minSeq = 0;

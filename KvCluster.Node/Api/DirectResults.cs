@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization.Metadata;
+
+namespace KvCluster.Node.Api;
+
+/// <summary>
+/// Success answers of the hot routes, written straight to the response. The framework's result types
+/// (Results.Bytes/Json/NoContent) each resolve a logger through the request's service scope, which the hot path
+/// otherwise never needs: that scope and lookup, per request, are measurable on a busy node.
+/// </summary>
+internal static class DirectResults
+{
+    public static IResult Bytes(ReadOnlyMemory<byte> body, string contentType) => new BytesResult(body, contentType);
+
+    public static IResult Json<T>(T value, JsonTypeInfo<T> typeInfo, int statusCode) => new JsonResult<T>(value, typeInfo, statusCode);
+
+    public static IResult Status(int statusCode) => new StatusResult(statusCode);
+
+    private sealed class BytesResult(ReadOnlyMemory<byte> body, string contentType) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = contentType;
+            response.ContentLength = body.Length;
+            return response.BodyWriter.WriteAsync(body, httpContext.RequestAborted).AsTask();
+        }
+    }
+
+    private sealed class JsonResult<T>(T value, JsonTypeInfo<T> typeInfo, int statusCode) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = statusCode;
+            return httpContext.Response.WriteAsJsonAsync(value, typeInfo, contentType: null, httpContext.RequestAborted);
+        }
+    }
+
+    private sealed class StatusResult(int statusCode) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = statusCode;
+            return Task.CompletedTask;
+        }
+    }
+}
