@@ -44,6 +44,16 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         Assert.True(p50 > 0 && p50 <= p99 && p99 <= max, $"percentiles out of order: p50 {p50}, p99 {p99}, max {max}");
         Assert.Equal(root.GetProperty("operations").GetInt64(), latency.GetProperty("count").GetInt64());
         Assert.Contains("throughput", console.ToString());
+
+        // The side-by-side tabulation takes the run's cells and says how long the systems were warmed up.
+        string tables = Path.Combine(cluster.StateDirectory, "bench", "tables");
+        int compareExit = await BenchCommandLine.InvokeAsync(
+            ["compare", "--input", Path.GetDirectoryName(json)!, "--output", tables, "--system-warmup", "30"], new StringWriter());
+        Assert.Equal(0, compareExit);
+        Assert.Contains("each system had 30 s of unmeasured load", await File.ReadAllTextAsync(Path.Combine(tables, "results.md")));
+        using var results = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(tables, "results.json")));
+        Assert.Equal(30, results.RootElement.GetProperty("systemWarmupSeconds").GetDouble());
+        Assert.Single(results.RootElement.GetProperty("cells").EnumerateArray());
         cluster.AssertNoErrorsLogged();
     }
 }
