@@ -25,7 +25,7 @@ public static class MarkdownTable
                 "etcd: 3 members through the v3 HTTP/JSON gateway; Redis: one redis-server, XADD for writes, GET for reads.");
             if (results.SystemWarmupSeconds > 0)
             {
-                md.AppendLine(Invariant($"Before its first cell each system had {results.SystemWarmupSeconds:0.#} s of unmeasured load (half reads, half writes), ") +
+                md.AppendLine(Invariant($"Before its first cell each system had {results.SystemWarmupSeconds:0.#} s of unmeasured load (half reads, half writes; reads for the trivial endpoint), ") +
                     "so the cells measure warm processes: .NET's tiered JIT takes tens of seconds to settle when two cores are busy.");
             }
         }
