@@ -85,7 +85,7 @@ public sealed class AppHostExecutableTests(ITestOutputHelper output)
             using (var killed = AppHostProcess.Start(output, arguments))
             {
                 await Eventually.TrueAsync(() => File.Exists(endpointsPath), StartTimeout, () => $"no endpoints.json; output:\n{killed.Output}");
-                var pids = killed.TablePids();
+                var pids = await killed.WaitForTablePidsAsync(StartTimeout);
                 leftBehind.AddRange(pids.Values);
                 staleRedis = pids["redis"];
                 Process.GetProcessById(killed.Id).Kill(); // SIGKILL: no chance to stop its children
@@ -99,7 +99,7 @@ public sealed class AppHostExecutableTests(ITestOutputHelper output)
             using var next = AppHostProcess.Start(output, arguments);
             await Eventually.TrueAsync(() => File.Exists(endpointsPath), StartTimeout, () => $"no endpoints.json; output:\n{next.Output}");
             await ProcessLiveness.AssertAllGoneAsync([staleRedis], TimeSpan.FromSeconds(1));
-            leftBehind.AddRange(next.TablePids().Values);
+            leftBehind.AddRange((await next.WaitForTablePidsAsync(StartTimeout)).Values);
 
             Signals.Terminate(next.Id);
             Assert.Equal(0, await next.WaitForExitAsync(TimeSpan.FromSeconds(30)));

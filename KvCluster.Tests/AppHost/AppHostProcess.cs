@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using KvCluster.AppHost.Local;
+using KvCluster.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace KvCluster.Tests.AppHost;
@@ -41,6 +42,17 @@ internal sealed partial class AppHostProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return apphost;
+    }
+
+    /// <summary>
+    /// The pids of the endpoint table, once the AppHost has printed all of it: it writes endpoints.json first and
+    /// prints the table after, so the file's appearance does not mean the table is there yet.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> WaitForTablePidsAsync(TimeSpan timeout)
+    {
+        await Eventually.TrueAsync(() => _output.Any(line => line.Contains("Press Ctrl+C to stop.", StringComparison.Ordinal)),
+            timeout, () => $"the AppHost printed no endpoint table; output:\n{Output}");
+        return TablePids();
     }
 
     /// <summary>The pids in the endpoint table the AppHost prints: redis, coordinator, node-i.</summary>
