@@ -97,7 +97,10 @@ public sealed class AppendBatcher : BackgroundService
         {
             try
             {
-                outcomes = await _sequencer.AppendAsync(commands, stoppingToken).ConfigureAwait(false);
+                // Each request stays a group of its own: a retried request is recognised by its first request id.
+                var requests = new IReadOnlyList<AppendCommand>[batch.Count];
+                for (int i = 0; i < requests.Length; i++) requests[i] = batch[i].Commands;
+                outcomes = await _sequencer.AppendRequestsAsync(requests, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -29,27 +29,38 @@ public sealed class SequencerScript
     /// <summary>The script text, for documentation and tests.</summary>
     public static string Text => Encoding.UTF8.GetString(Source);
 
-    /// <summary>Appends the commands in order; returns where each one landed.</summary>
-    public async Task<AppendOutcome[]> AppendAsync(IReadOnlyList<AppendCommand> commands, CancellationToken cancellationToken = default)
+    /// <summary>Appends the commands in order, as one request; returns where each one landed.</summary>
+    public Task<AppendOutcome[]> AppendAsync(IReadOnlyList<AppendCommand> commands, CancellationToken cancellationToken = default) =>
+        AppendRequestsAsync([commands], cancellationToken);
+
+    /// <summary>
+    /// Appends several append requests (each one node's batch) in one script call, in order; returns where each
+    /// command landed, in the same order. A request is known by its first command's request id: one whose id was
+    /// sequenced before (a retry) is answered with the sequence numbers it got then and appends nothing.
+    /// </summary>
+    public async Task<AppendOutcome[]> AppendRequestsAsync(IReadOnlyList<IReadOnlyList<AppendCommand>> requests,
+        CancellationToken cancellationToken = default)
     {
-        if (commands.Count == 0) return [];
+        int commandCount = 0;
+        foreach (var request in requests) commandCount += request.Count;
+        if (commandCount == 0) return [];
         Resp.RespValue reply;
         try
         {
-            reply = await _redis.ExecuteAsync(Build("EVALSHA", Sha, commands), cancellationToken).ConfigureAwait(false);
+            reply = await _redis.ExecuteAsync(Build("EVALSHA", Sha, requests, commandCount), cancellationToken).ConfigureAwait(false);
         }
         catch (RedisServerException e) when (e.ErrorCode == "NOSCRIPT")
         {
             // First call on this Redis (or after a restart): EVAL sends the body and caches it.
-            reply = await _redis.ExecuteAsync(Build("EVAL", Source, commands), cancellationToken).ConfigureAwait(false);
+            reply = await _redis.ExecuteAsync(Build("EVAL", Source, requests, commandCount), cancellationToken).ConfigureAwait(false);
         }
 
         var items = reply.Items;
-        if (items.Count != commands.Count * 2)
+        if (items.Count != commandCount * 2)
         {
-            throw new LogFormatException($"The sequencer returned {items.Count} values for {commands.Count} commands.");
+            throw new LogFormatException($"The sequencer returned {items.Count} values for {commandCount} commands.");
         }
-        var outcomes = new AppendOutcome[commands.Count];
+        var outcomes = new AppendOutcome[commandCount];
         for (int i = 0; i < outcomes.Length; i++)
         {
             outcomes[i] = new AppendOutcome(items[2 * i].AsInt64(), items[2 * i + 1].AsInt64() == 1);
@@ -57,15 +68,20 @@ public sealed class SequencerScript
         return outcomes;
     }
 
-    private RedisCommand Build(string verb, byte[] script, IReadOnlyList<AppendCommand> commands)
+    private RedisCommand Build(string verb, byte[] script, IReadOnlyList<IReadOnlyList<AppendCommand>> requests, int commandCount)
     {
-        var command = new RedisCommand(verb, 7 + commands.Count * 3)
+        var command = new RedisCommand(verb, 8 + requests.Count * 2 + commandCount * 2)
             .Add(script).Add(3).Add(_keys.Sequence).Add(_keys.Log).Add(_keys.Chain)
             .Add(_keys.Prefix).Add(_idempotencyTtlSeconds).Add(_requestIdTtlSeconds);
-        foreach (var c in commands)
+        foreach (var request in requests)
         {
-            // Commands from the wire carry their bytes already: passed through, not encoded again.
-            command.Add(c.Encoded.IsEmpty ? EntryBlob.Encode(c) : c.Encoded).Add(c.IdempotencyKey).Add(c.RequestId);
+            if (request.Count == 0) continue;
+            command.Add(request[0].RequestId).Add(request.Count);
+            foreach (var c in request)
+            {
+                // Commands from the wire carry their bytes already: passed through, not encoded again.
+                command.Add(c.Encoded.IsEmpty ? EntryBlob.Encode(c) : c.Encoded).Add(c.IdempotencyKey);
+            }
         }
         return command;
     }

@@ -1,13 +1,14 @@
 -- KvCluster sequencer: appends a batch of commands to the log in one atomic step (group commit).
 -- KEYS[1] = sequence counter, KEYS[2] = log stream, KEYS[3] = chain hash of the last entry
 -- ARGV[1] = key prefix, ARGV[2] = idempotency-key TTL (s), ARGV[3] = request-id TTL (s),
--- then 3 arguments per command: the command's bytes (EntryBlob), its idempotency key, its request id.
+-- then one group per append request (a node's batch): its request id, its command count, and two arguments per
+-- command: the command's bytes (EntryBlob) and its idempotency key.
+-- A group whose request id was sequenced before (a retried request) is answered with the sequence numbers it got
+-- then; one record per group, not per command, keeps that check to one GET and one SET per request.
 -- Returns, per command, two integers: its sequence number and 1 when it was already in the log.
 local prefix = ARGV[1]
 local idempotencyTtl = tonumber(ARGV[2])
 local requestTtl = tonumber(ARGV[3])
-local fieldsPerCommand = 3
-local count = (#ARGV - 3) / fieldsPerCommand
 
 local now = redis.call('TIME')
 local sequencedAt = string.format('%.0f', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
@@ -20,30 +21,43 @@ local function field(text)
 end
 
 local replies = {}
-for i = 0, count - 1 do
-  local base = 3 + i * fieldsPerCommand
-  local command, idempotencyKey, requestId = ARGV[base + 1], ARGV[base + 2], ARGV[base + 3]
-
-  local earlier = redis.call('GET', prefix .. 'rid:' .. requestId)
-  if not earlier and idempotencyKey ~= '' then
-    earlier = redis.call('GET', prefix .. 'idem:' .. idempotencyKey)
-  end
-
+local a = 4
+while a <= #ARGV do
+  local requestId, count = ARGV[a], tonumber(ARGV[a + 1])
+  a = a + 2
+  local earlier = requestId ~= '' and redis.call('GET', prefix .. 'rid:' .. requestId)
   if earlier then
-    replies[#replies + 1] = tonumber(earlier)
-    replies[#replies + 1] = 1
-  else
-    seq = seq + 1
-    local seqText = string.format('%.0f', seq)
-    chain = redis.sha1hex(field(chain) .. field(seqText) .. field(command) .. field(sequencedAt))
-    redis.call('XADD', KEYS[2], seqText .. '-0', 'e', command, 't', sequencedAt, 'h', chain)
-    redis.call('SET', prefix .. 'rid:' .. requestId, seqText, 'EX', requestTtl)
-    if idempotencyKey ~= '' then
-      redis.call('SET', prefix .. 'idem:' .. idempotencyKey, seqText, 'EX', idempotencyTtl)
+    for seqText in string.gmatch(earlier, '%d+') do
+      replies[#replies + 1] = tonumber(seqText)
+      replies[#replies + 1] = 1
     end
-    replies[#replies + 1] = seq
-    replies[#replies + 1] = 0
+  else
+    local landed = {}
+    for i = 0, count - 1 do
+      local command, idempotencyKey = ARGV[a + 2 * i], ARGV[a + 2 * i + 1]
+      local before = idempotencyKey ~= '' and redis.call('GET', prefix .. 'idem:' .. idempotencyKey)
+      if before then
+        landed[#landed + 1] = before
+        replies[#replies + 1] = tonumber(before)
+        replies[#replies + 1] = 1
+      else
+        seq = seq + 1
+        local seqText = string.format('%.0f', seq)
+        chain = redis.sha1hex(field(chain) .. field(seqText) .. field(command) .. field(sequencedAt))
+        redis.call('XADD', KEYS[2], seqText .. '-0', 'e', command, 't', sequencedAt, 'h', chain)
+        if idempotencyKey ~= '' then
+          redis.call('SET', prefix .. 'idem:' .. idempotencyKey, seqText, 'EX', idempotencyTtl)
+        end
+        landed[#landed + 1] = seqText
+        replies[#replies + 1] = seq
+        replies[#replies + 1] = 0
+      end
+    end
+    if requestId ~= '' then
+      redis.call('SET', prefix .. 'rid:' .. requestId, table.concat(landed, ','), 'EX', requestTtl)
+    end
   end
+  a = a + 2 * count
 end
 
 redis.call('SET', KEYS[1], string.format('%.0f', seq))

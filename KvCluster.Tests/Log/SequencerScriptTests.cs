@@ -101,6 +101,29 @@ public sealed class SequencerScriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retried_request_among_others_in_one_call_gets_its_earlier_numbers_and_the_others_are_appended()
+    {
+        var sequencer = Sequencer();
+        var first = await sequencer.AppendRequestsAsync([[Put("a", "1", "n1-1"), Put("b", "2", "n1-2", "pay-1"), Put("c", "3", "n1-3")]]);
+        Assert.Equal([new AppendOutcome(1, false), new AppendOutcome(2, false), new AppendOutcome(3, false)], first);
+
+        // The coordinator merged a retry of that request (same commands, same first request id) with two new requests;
+        // the third new request repeats an idempotency key of the first.
+        var merged = await sequencer.AppendRequestsAsync([
+            [Put("x", "9", "n2-1")],
+            [Put("a", "1", "n1-1"), Put("b", "2", "n1-2", "pay-1"), Put("c", "3", "n1-3")],
+            [Put("d", "4", "n3-1"), Put("b", "2", "n3-2", "pay-1")],
+        ]);
+
+        Assert.Equal([new AppendOutcome(4, false),
+                      new AppendOutcome(1, true), new AppendOutcome(2, true), new AppendOutcome(3, true),
+                      new AppendOutcome(5, false), new AppendOutcome(2, true)], merged);
+        var log = await ReadLogAsync();
+        Assert.Equal(["a", "b", "c", "x", "d"], log.Select(entry => entry.Key));
+        Assert.Equal([1L, 2, 3, 4, 5], log.Select(entry => entry.Seq));
+    }
+
+    [Fact]
     public async Task After_Redis_forgets_the_script_the_next_append_loads_it_again()
     {
         var sequencer = Sequencer();
