@@ -61,20 +61,19 @@ public sealed class AppendBatcher : BackgroundService
     private async Task RunBatchLoopAsync(CancellationToken stoppingToken)
     {
         var batch = new List<PendingAppend>();
-        var commands = new List<AppendCommand>();
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 batch.Clear();
-                commands.Clear();
-                while (commands.Count < _options.MaxBatchCommands && _queue.Reader.TryRead(out var next))
+                int commandCount = 0;
+                while (commandCount < _options.MaxBatchCommands && _queue.Reader.TryRead(out var next))
                 {
                     batch.Add(next);
-                    commands.AddRange(next.Commands);
+                    commandCount += next.Commands.Count;
                 }
                 if (batch.Count == 0) continue;
-                await SequenceAsync(batch, commands, stoppingToken).ConfigureAwait(false);
+                await SequenceAsync(batch, commandCount, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -90,10 +89,10 @@ public sealed class AppendBatcher : BackgroundService
         }
     }
 
-    private async Task SequenceAsync(List<PendingAppend> batch, List<AppendCommand> commands, CancellationToken stoppingToken)
+    private async Task SequenceAsync(List<PendingAppend> batch, int commandCount, CancellationToken stoppingToken)
     {
         AppendOutcome[] outcomes;
-        using (var activity = SequenceBatchSpan.Start(batch, commands.Count))
+        using (var activity = SequenceBatchSpan.Start(batch, commandCount))
         {
             try
             {
@@ -107,8 +106,8 @@ public sealed class AppendBatcher : BackgroundService
                 activity?.SetStatus(ActivityStatusCode.Error, e.Message);
                 // Every request of the batch gets the failure; whether the script ran is unknown to them,
                 // which their request ids make safe to retry.
-                _logger.LogWarning(e, "Sequencing a batch of {Commands} commands failed", commands.Count);
-                CoordinatorMetrics.Appends.Add(commands.Count, new KeyValuePair<string, object?>("kv.append.outcome", "failed"));
+                _logger.LogWarning(e, "Sequencing a batch of {Commands} commands failed", commandCount);
+                CoordinatorMetrics.Appends.Add(commandCount, new KeyValuePair<string, object?>("kv.append.outcome", "failed"));
                 foreach (var pending in batch) pending.Completion.TrySetException(e);
                 return;
             }
@@ -119,7 +118,7 @@ public sealed class AppendBatcher : BackgroundService
             }
         }
 
-        CoordinatorMetrics.BatchSize.Record(commands.Count);
+        CoordinatorMetrics.BatchSize.Record(commandCount);
         if (CoordinatorMetrics.Appends.Enabled) RecordAppends(outcomes);
         int offset = 0;
         foreach (var pending in batch)
