@@ -13,6 +13,8 @@ namespace KvCluster.Node.Replication;
 /// replica's state machine. Checks on every entry that the sequence is dense and the hash chain unbroken. A
 /// gap means the log was compacted past this node; a broken chain means its state is not the log's history.
 /// Either way it stops serving consistent reads and rebuilds from Redis: checkpoint, then tail.
+/// The loop has a thread of its own and reads with blocking socket calls (<see cref="IRedisClient.ExecuteBlocking"/>):
+/// one wake-up per batch of entries, where async reads took several thread hops.
 /// </summary>
 public sealed class LogTailer : BackgroundService
 {
@@ -43,7 +45,10 @@ public sealed class LogTailer : BackgroundService
         _logger = logger;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken stoppingToken)
     {
         // Every line the tailer logs names the node (a structured attribute in exported logs, not only text).
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["NodeId"] = _options.NodeId });
@@ -64,10 +69,10 @@ public sealed class LogTailer : BackgroundService
             {
                 if (_replica.Divergence is not null)
                 {
-                    await RebuildAsync(stoppingToken);
+                    Rebuild(stoppingToken);
                     continue;
                 }
-                var entries = await ReadAfterAsync(_replica.Applied.Value, stoppingToken);
+                var entries = ReadAfter(_replica.Applied.Value, stoppingToken);
                 ApplyToServingMachine(entries);
                 backoff = TimeSpan.FromMilliseconds(50);
             }
@@ -78,25 +83,25 @@ public sealed class LogTailer : BackgroundService
             catch (Exception e) when (e is CheckpointException or SnapshotFormatException or IOException)
             {
                 _logger.LogWarning("Loading the checkpoint failed ({Error}); retrying in {Backoff} ms", e.Message, (int)backoff.TotalMilliseconds);
-                await Task.Delay(backoff, stoppingToken).ConfigureAwait(false);
+                stoppingToken.WaitHandle.WaitOne(backoff);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
             }
             catch (RedisException e)
             {
                 _logger.LogWarning("Tailing the log failed ({Error}); retrying in {Backoff} ms", e.Message, (int)backoff.TotalMilliseconds);
-                await Task.Delay(backoff, stoppingToken).ConfigureAwait(false);
+                stoppingToken.WaitHandle.WaitOne(backoff);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
             }
         }
     }
 
-    private async Task<List<LogEntry>> ReadAfterAsync(long applied, CancellationToken stoppingToken)
+    private List<LogEntry> ReadAfter(long applied, CancellationToken stoppingToken)
     {
         var command = new RedisCommand("XREAD", 7)
             .Add("COUNT").Add(_options.TailBatchSize)
             .Add("BLOCK").Add((long)BlockTime.TotalMilliseconds)
             .Add("STREAMS").Add(_keys.Log).Add(applied + "-0");
-        var reply = await _redis.ExecuteBlockingAsync(command, BlockTime + TimeSpan.FromSeconds(5), stoppingToken);
+        var reply = _redis.ExecuteBlocking(command, BlockTime + TimeSpan.FromSeconds(5), stoppingToken);
         var entries = LogEntryCodec.DecodeXRead(reply);
         if (entries.Count < _options.TailBatchSize) _replica.MarkCaughtUp();
         if (entries.Count > 0) _replica.ObserveHead(entries[^1].Seq);
@@ -145,14 +150,15 @@ public sealed class LogTailer : BackgroundService
     /// answering local reads, then swaps it in. Used when this node is behind the trim point, and when its state
     /// is no longer the log's history.
     /// </summary>
-    private async Task RebuildAsync(CancellationToken stoppingToken)
+    private void Rebuild(CancellationToken stoppingToken)
     {
         _logger.LogWarning("Node {NodeId} rebuilding its state from Redis ({Reason})", _options.NodeId, _replica.Divergence);
         long startedAt = Stopwatch.GetTimestamp();
-        var machine = await StartingPointAsync(stoppingToken);
+        // Loading a checkpoint is async I/O; this thread has nothing else to do meanwhile.
+        var machine = StartingPointAsync(stoppingToken).GetAwaiter().GetResult();
         while (true)
         {
-            var entries = await ReadAfterAsync(machine.AppliedSeq, stoppingToken);
+            var entries = ReadAfter(machine.AppliedSeq, stoppingToken);
             if (entries.Count == 0) break;
             foreach (var entry in entries)
             {
@@ -161,7 +167,7 @@ public sealed class LogTailer : BackgroundService
                     // Compacted again meanwhile, or the log changed under us: start over from the newest checkpoint.
                     _logger.LogWarning("Node {NodeId}: the log does not continue the checkpoint at seq {Seq}; retrying the rebuild",
                         _options.NodeId, entry.Seq);
-                    await Task.Delay(TimeSpan.FromMilliseconds(500), stoppingToken).ConfigureAwait(false);
+                    stoppingToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(500));
                     return;
                 }
                 machine.Apply(entry);

@@ -23,6 +23,12 @@ public interface IRedisClient : IAsyncDisposable
     /// </summary>
     Task<RespValue> ExecuteBlockingAsync(RedisCommand command, TimeSpan timeout, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="ExecuteBlockingAsync"/> on the calling thread, which blocks until the reply: for a loop that has
+    /// a thread of its own (the log tailer), where it saves the socket-engine and thread-pool hops of every reply.
+    /// </summary>
+    RespValue ExecuteBlocking(RedisCommand command, TimeSpan timeout, CancellationToken cancellationToken = default);
+
     /// <summary>State of the shared connection.</summary>
     RedisConnectionState State { get; }
 

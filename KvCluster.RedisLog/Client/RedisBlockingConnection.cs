@@ -1,54 +1,66 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Text;
 using KvCluster.RedisLog.Resp;
 
 namespace KvCluster.RedisLog.Client;
 
 /// <summary>
-/// The dedicated connection for blocking commands (XREAD BLOCK): one command at a time, opened on first use.
+/// The dedicated connection for blocking commands (XREAD BLOCK): one command at a time, opened on first use,
+/// with synchronous socket calls on the caller's thread. The log tailer, its one user in a node, runs on a
+/// thread of its own: its socket read blocks in the kernel, so each reply costs one wake-up and no
+/// socket-engine or thread-pool hop (measured: these hops were most of a node's cost per applied entry).
 /// After a timeout or cancellation Redis may still be blocked on the old command, so that connection is
 /// dropped and the next call opens a fresh one.
 /// </summary>
 internal sealed class RedisBlockingConnection : IAsyncDisposable
 {
-    private static readonly TimeSpan TimeoutCheckInterval = TimeSpan.FromMilliseconds(50);
+    private const int InitialBufferSize = 64 * 1024;
 
     private readonly RedisConnectionOptions _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _disposing = new();
-    private RedisConnection? _connection;
+    private readonly ArrayBufferWriter<byte> _request = new(256);
+    private byte[] _buffer = new byte[InitialBufferSize];
+    private Stream? _stream;
 
     public RedisBlockingConnection(RedisConnectionOptions options)
     {
         _options = options.ClientName is null ? options : options with { ClientName = options.ClientName + ".blocking" };
     }
 
-    public async Task<RespValue> ExecuteAsync(RedisCommand command, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="command"/> and blocks this thread until its reply, the timeout, cancellation or disposal.</summary>
+    public RespValue Execute(RedisCommand command, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _gate.Wait(cancellationToken);
         try
         {
             ObjectDisposedException.ThrowIf(_disposing.IsCancellationRequested, this);
-            var connection = _connection;
-            if (connection is null || !connection.IsOpen)
-            {
-                if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
-                _connection = connection = await RedisConnection.ConnectAsync(_options, TimeoutCheckInterval, linked.Token).ConfigureAwait(false);
-            }
-
+            var stream = _stream ??= Connect(cancellationToken);
+            // Cancelling, or disposing the client, closes the socket: that ends a read blocked on it at once.
+            using var onCancel = cancellationToken.UnsafeRegister(static state => ((Stream)state!).Dispose(), stream);
+            using var onDispose = _disposing.Token.UnsafeRegister(static state => ((Stream)state!).Dispose(), stream);
             try
             {
-                return await connection.ExecuteAsync(command, timeout, cancellationToken).ConfigureAwait(false);
+                var reply = Send(stream, command, timeout);
+                if (reply.Type == RespType.Error) throw new RedisServerException(Encoding.UTF8.GetString(reply.Bytes.Span));
+                return reply;
             }
-            catch (Exception e) when (e is RedisTimeoutException or RedisConnectionException or OperationCanceledException)
+            catch (Exception e) when (e is not RedisServerException)
             {
-                _connection = null;
-                await connection.DisposeAsync().ConfigureAwait(false);
-                throw;
+                _stream = null;
+                stream.Dispose();
+                if (_disposing.IsCancellationRequested) throw new ObjectDisposedException(nameof(RedisClient));
+                cancellationToken.ThrowIfCancellationRequested();
+                throw e switch
+                {
+                    IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut } } => new RedisTimeoutException(
+                        $"Redis at {_options.EndPoint} did not answer {command} within {timeout.TotalMilliseconds:0} ms."),
+                    IOException or SocketException or ObjectDisposedException => new RedisConnectionException(
+                        $"The blocking connection to Redis at {_options.EndPoint} was lost: {e.Message}", e),
+                    _ => e,
+                };
             }
-        }
-        catch (OperationCanceledException) when (_disposing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new ObjectDisposedException(nameof(RedisClient));
         }
         finally
         {
@@ -59,16 +71,76 @@ internal sealed class RedisBlockingConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_disposing.IsCancellationRequested) return;
-        _disposing.Cancel();
-        // Closing the socket ends a command blocked on it at once.
-        var connection = _connection;
-        if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
-        // Wait for a call in flight to finish, so nothing is left running.
+        _disposing.Cancel(); // closes the socket of a call in flight
+        // Wait for that call to finish, so nothing is left running.
         await _gate.WaitAsync().ConfigureAwait(false);
-        connection = _connection;
-        _connection = null;
-        if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
+        _stream?.Dispose();
+        _stream = null;
         // Let any late caller through to find the disposed state instead of waiting forever.
         _gate.Release();
+    }
+
+    private Stream Connect(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        var stream = RedisTransport.Open(_options, linked.Token);
+        using var abort = linked.Token.UnsafeRegister(static state => ((Stream)state!).Dispose(), stream);
+        try
+        {
+            // Synchronous sends: every task the handshake awaits is complete already.
+            RedisHandshake.RunAsync(handshakeCommand =>
+            {
+                try
+                {
+                    var reply = Send(stream, handshakeCommand, _options.ConnectTimeout);
+                    return Task.FromResult(reply.Type == RespType.Error
+                        ? throw new RedisServerException(Encoding.UTF8.GetString(reply.Bytes.Span))
+                        : reply);
+                }
+                catch (Exception e)
+                {
+                    return Task.FromException<RespValue>(e);
+                }
+            }, _options, linked.Token).GetAwaiter().GetResult();
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    private RespValue Send(Stream stream, RedisCommand command, TimeSpan timeout)
+    {
+        _request.ResetWrittenCount();
+        RespWriter.WriteCommand(_request, command);
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        stream.WriteTimeout = (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
+        stream.Write(_request.WrittenSpan);
+
+        int filled = 0, parseAt = 0;
+        while (true)
+        {
+            if (filled == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+            long left = deadline - Environment.TickCount64;
+            if (left <= 0) throw new IOException("Timed out.", new SocketException((int)SocketError.TimedOut));
+            stream.ReadTimeout = (int)Math.Min(left, int.MaxValue);
+            int read = stream.Read(_buffer, filled, _buffer.Length - filled);
+            if (read == 0) throw new IOException($"Redis at {_options.EndPoint} closed the connection.");
+            filled += read;
+            // A big reply arrives in many reads and the parser starts over each time: while more bytes are
+            // waiting, try again only after the buffer doubled, so parsing stays linear in the reply's size.
+            if (filled < parseAt && stream is NetworkStream { DataAvailable: true }) continue;
+            parseAt = filled * 2;
+            if (RespReader.TryRead(new ReadOnlySequence<byte>(_buffer, 0, filled), out var reply, out var end))
+            {
+                // One command at a time: nothing may follow its reply.
+                if (end.GetInteger() != filled) throw new RespProtocolException("Redis sent bytes no command asked for.");
+                // Replies are copied out of the buffer; one that grew for a catch-up batch need not stay that big.
+                if (_buffer.Length > 16 * InitialBufferSize) _buffer = new byte[InitialBufferSize];
+                return reply;
+            }
+        }
     }
 }

@@ -96,10 +96,18 @@ public sealed class RedisClient : IRedisClient
         return connection.ExecuteAsync(command, Options.SyncTimeout, cancellationToken);
     }
 
+    public RespValue ExecuteBlocking(RedisCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposing.IsCancellationRequested, this);
+        return _blocking.Execute(command, timeout, cancellationToken);
+    }
+
     public Task<RespValue> ExecuteBlockingAsync(RedisCommand command, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         if (_disposing.IsCancellationRequested) return Task.FromException<RespValue>(new ObjectDisposedException(nameof(RedisClient)));
-        return _blocking.ExecuteAsync(command, timeout, cancellationToken);
+        // A thread of its own: a blocked read must not hold a thread-pool thread.
+        return Task.Factory.StartNew(() => ExecuteBlocking(command, timeout, cancellationToken), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public async ValueTask DisposeAsync()

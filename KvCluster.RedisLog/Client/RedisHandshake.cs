@@ -5,26 +5,29 @@ namespace KvCluster.RedisLog.Client;
 /// <summary>What every new connection says first: AUTH, SELECT, CLIENT SETNAME, and a PING that proves it works.</summary>
 internal static class RedisHandshake
 {
-    public static async Task RunAsync(RedisConnection connection, RedisConnectionOptions options, CancellationToken cancellationToken)
+    public static Task RunAsync(RedisConnection connection, RedisConnectionOptions options, CancellationToken cancellationToken) =>
+        RunAsync(command => connection.ExecuteAsync(command, options.ConnectTimeout, cancellationToken), options, cancellationToken);
+
+    /// <param name="execute">Sends one command; on a pipelined connection all of them go before any reply is awaited.</param>
+    public static async Task RunAsync(Func<RedisCommand, Task<RespValue>> execute, RedisConnectionOptions options, CancellationToken cancellationToken)
     {
-        var timeout = options.ConnectTimeout;
         // Pipelined: one round trip for the whole handshake.
         Task<RespValue>? auth = null, select = null, setName = null;
         if (options.Password is not null)
         {
             var command = new RedisCommand("AUTH", 2);
             if (options.User is not null) command.Add(options.User);
-            auth = connection.ExecuteAsync(command.Add(options.Password), timeout, cancellationToken);
+            auth = execute(command.Add(options.Password));
         }
         if (options.DefaultDatabase != 0)
         {
-            select = connection.ExecuteAsync(new RedisCommand("SELECT", 1).Add(options.DefaultDatabase), timeout, cancellationToken);
+            select = execute(new RedisCommand("SELECT", 1).Add(options.DefaultDatabase));
         }
         if (options.ClientName is not null)
         {
-            setName = connection.ExecuteAsync(new RedisCommand("CLIENT", 2).Add("SETNAME").Add(options.ClientName), timeout, cancellationToken);
+            setName = execute(new RedisCommand("CLIENT", 2).Add("SETNAME").Add(options.ClientName));
         }
-        var ping = connection.ExecuteAsync(new RedisCommand("PING", 0), timeout, cancellationToken);
+        var ping = execute(new RedisCommand("PING", 0));
 
         // Wait for all before judging any, and observe every failure (one bad AUTH fails the rest too).
         var steps = new[] { auth, select, setName, ping }.OfType<Task<RespValue>>().ToArray();
@@ -32,7 +35,7 @@ internal static class RedisHandshake
         foreach (var step in steps) _ = step.Exception;
         cancellationToken.ThrowIfCancellationRequested();
 
-        var endPoint = connection.EndPoint;
+        var endPoint = options.EndPoint;
         string who = options.User is null ? "the default user" : $"user '{options.User}'";
         Check(auth, e => $"Redis at {endPoint} rejected the credentials for {who}: {e.Message}");
         Check(select, e => $"Redis at {endPoint} refused to select database {options.DefaultDatabase}: {e.Message}");

@@ -14,11 +14,7 @@ internal static class RedisTransport
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
 
-        Socket socket = IPAddress.TryParse(endPoint.Host, out var address)
-            ? new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-            : new Socket(SocketType.Stream, ProtocolType.Tcp); // dual mode: the name may resolve to IPv4 or IPv6
-        socket.NoDelay = true; // pipelining batches writes itself; Nagle would only add latency
-        EnableKeepAlive(socket);
+        var socket = CreateSocket(endPoint, out var address);
         Stream? stream = null;
         try
         {
@@ -30,11 +26,7 @@ internal static class RedisTransport
             {
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
                 stream = ssl;
-                await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-                {
-                    TargetHost = options.SslHost ?? endPoint.Host,
-                    RemoteCertificateValidationCallback = options.CertificateValidation,
-                }, timeout.Token).ConfigureAwait(false);
+                await ssl.AuthenticateAsClientAsync(TlsOptions(options), timeout.Token).ConfigureAwait(false);
             }
             return stream;
         }
@@ -42,20 +34,75 @@ internal static class RedisTransport
         {
             if (stream is not null) await stream.DisposeAsync().ConfigureAwait(false);
             else socket.Dispose();
-
             if (e is OperationCanceledException && cancellationToken.IsCancellationRequested) throw;
-            throw e switch
-            {
-                OperationCanceledException => new RedisConnectionException(
-                    $"Could not connect to Redis at {endPoint} within {options.ConnectTimeout.TotalMilliseconds:0} ms (connectTimeout)."),
-                AuthenticationException => new RedisConnectionException(
-                    $"The TLS handshake with Redis at {endPoint} failed: {e.Message}", e),
-                SocketException or IOException => new RedisConnectionException(
-                    $"Could not connect to Redis at {endPoint}: {e.Message}", e),
-                _ => e,
-            };
+            throw Translate(e, options);
         }
     }
+
+    /// <summary>
+    /// The same, with synchronous calls only. A socket that never saw an async call stays in blocking mode, so
+    /// its reads block in the kernel on the caller's thread: one wake-up per reply, no socket-engine or
+    /// thread-pool hop. For a connection owned by one dedicated thread (the log tailer's).
+    /// </summary>
+    public static Stream Open(RedisConnectionOptions options, CancellationToken cancellationToken)
+    {
+        var endPoint = options.EndPoint;
+        var socket = CreateSocket(endPoint, out var address);
+        Stream? stream = null;
+        // A blocking connect has no timeout of its own: closing the socket ends it.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        using var abort = timeout.Token.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket);
+        try
+        {
+            if (address is not null) socket.Connect(address, endPoint.Port);
+            else socket.Connect(endPoint.Host, endPoint.Port);
+            stream = new NetworkStream(socket, ownsSocket: true);
+
+            if (options.Ssl)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                ssl.ReadTimeout = ssl.WriteTimeout = (int)options.ConnectTimeout.TotalMilliseconds;
+                ssl.AuthenticateAsClient(TlsOptions(options));
+            }
+            return stream;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (stream is not null) stream.Dispose();
+            else socket.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+            throw Translate(timeout.IsCancellationRequested ? new OperationCanceledException() : e, options);
+        }
+    }
+
+    private static Socket CreateSocket(RedisEndpoint endPoint, out IPAddress? address)
+    {
+        Socket socket = IPAddress.TryParse(endPoint.Host, out address)
+            ? new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp); // dual mode: the name may resolve to IPv4 or IPv6
+        socket.NoDelay = true; // pipelining batches writes itself; Nagle would only add latency
+        EnableKeepAlive(socket);
+        return socket;
+    }
+
+    private static SslClientAuthenticationOptions TlsOptions(RedisConnectionOptions options) => new()
+    {
+        TargetHost = options.SslHost ?? options.EndPoint.Host,
+        RemoteCertificateValidationCallback = options.CertificateValidation,
+    };
+
+    private static Exception Translate(Exception e, RedisConnectionOptions options) => e switch
+    {
+        OperationCanceledException => new RedisConnectionException(
+            $"Could not connect to Redis at {options.EndPoint} within {options.ConnectTimeout.TotalMilliseconds:0} ms (connectTimeout)."),
+        AuthenticationException => new RedisConnectionException(
+            $"The TLS handshake with Redis at {options.EndPoint} failed: {e.Message}", e),
+        SocketException or IOException or ObjectDisposedException => new RedisConnectionException(
+            $"Could not connect to Redis at {options.EndPoint}: {e.Message}", e),
+        _ => e,
+    };
 
     // An idle connection to a host that vanished (no RST) is noticed in about 30 s instead of hours.
     private static void EnableKeepAlive(Socket socket)
