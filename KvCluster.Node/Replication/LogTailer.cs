@@ -143,7 +143,7 @@ public sealed class LogTailer : BackgroundService
     }
 
     private static bool ContinuesChain(KvStateMachine machine, LogEntry entry) =>
-        entry.Seq == machine.AppliedSeq + 1 && ChainHash.Next(machine.LastChainHash, entry) == entry.ChainHash;
+        entry.Seq == machine.AppliedSeq + 1 && ChainHash.Continues(machine.LastChainHash, entry);
 
     /// <summary>
     /// Builds a fresh state from Redis — the newest checkpoint, then the log after it — while the old state keeps
