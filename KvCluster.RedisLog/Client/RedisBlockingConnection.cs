@@ -42,9 +42,7 @@ internal sealed class RedisBlockingConnection : IAsyncDisposable
             using var onDispose = _disposing.Token.UnsafeRegister(static state => ((Stream)state!).Dispose(), stream);
             try
             {
-                var reply = Send(stream, command, timeout);
-                if (reply.Type == RespType.Error) throw new RedisServerException(Encoding.UTF8.GetString(reply.Bytes.Span));
-                return reply;
+                return Send(stream, command, timeout);
             }
             catch (Exception e) when (e is not RedisServerException)
             {
@@ -92,10 +90,7 @@ internal sealed class RedisBlockingConnection : IAsyncDisposable
             {
                 try
                 {
-                    var reply = Send(stream, handshakeCommand, _options.ConnectTimeout);
-                    return Task.FromResult(reply.Type == RespType.Error
-                        ? throw new RedisServerException(Encoding.UTF8.GetString(reply.Bytes.Span))
-                        : reply);
+                    return Task.FromResult(Send(stream, handshakeCommand, _options.ConnectTimeout));
                 }
                 catch (Exception e)
                 {
@@ -111,6 +106,7 @@ internal sealed class RedisBlockingConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes the command and reads its whole reply; an error reply throws <see cref="RedisServerException"/>.</summary>
     private RespValue Send(Stream stream, RedisCommand command, TimeSpan timeout)
     {
         _request.ResetWrittenCount();
@@ -139,6 +135,8 @@ internal sealed class RedisBlockingConnection : IAsyncDisposable
                 if (end.GetInteger() != filled) throw new RespProtocolException("Redis sent bytes no command asked for.");
                 // Replies are copied out of the buffer; one that grew for a catch-up batch need not stay that big.
                 if (_buffer.Length > 16 * InitialBufferSize) _buffer = new byte[InitialBufferSize];
+                // An error reply leaves the connection usable: the caller sees it as a RedisServerException.
+                if (reply.Type == RespType.Error) throw new RedisServerException(Encoding.UTF8.GetString(reply.Bytes.Span));
                 return reply;
             }
         }
