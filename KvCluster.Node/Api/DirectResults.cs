@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
 namespace KvCluster.Node.Api;
@@ -27,12 +28,18 @@ internal static class DirectResults
         }
     }
 
+    // Serialized up front so the answer carries Content-Length: WriteAsJsonAsync streams it chunked, which costs
+    // the server an async serializer and the client a chunk decoder for a body of a few dozen bytes.
     private sealed class JsonResult<T>(T value, JsonTypeInfo<T> typeInfo, int statusCode) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.StatusCode = statusCode;
-            return httpContext.Response.WriteAsJsonAsync(value, typeInfo, contentType: null, httpContext.RequestAborted);
+            byte[] body = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+            var response = httpContext.Response;
+            response.StatusCode = statusCode;
+            response.ContentType = "application/json; charset=utf-8";
+            response.ContentLength = body.Length;
+            return response.BodyWriter.WriteAsync(body, httpContext.RequestAborted).AsTask();
         }
     }
 
