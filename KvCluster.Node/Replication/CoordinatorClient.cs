@@ -19,20 +19,25 @@ public sealed class CoordinatorClient : BackgroundService
     private readonly Channel<PendingCommand> _queue = Channel.CreateUnbounded<PendingCommand>(
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
     private readonly IHttpClientFactory _httpClients;
+    private readonly ReplicaState _replica;
     private readonly NodeOptions _options;
 
-    public CoordinatorClient(IHttpClientFactory httpClients, IOptions<NodeOptions> options)
+    public CoordinatorClient(IHttpClientFactory httpClients, ReplicaState replica, IOptions<NodeOptions> options)
     {
         _httpClients = httpClients;
+        _replica = replica;
         _options = options.Value;
     }
 
-    /// <summary>Where the coordinator put <paramref name="command"/>; <see cref="LogUnavailableException"/> when it could not be reached.</summary>
-    public Task<AppendOutcome> AppendAsync(AppendCommand command, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues <paramref name="command"/> for the next append request. The answer goes to <paramref name="waiter"/>
+    /// only when it decides the write (the log held it already, or it could not be sequenced); an ordinary write is
+    /// decided by this replica applying it.
+    /// </summary>
+    public void Send(AppendCommand command, PendingWrite waiter, CancellationToken writerGaveUp)
     {
-        var pending = new PendingCommand(command, Activity.Current?.Context ?? default, cancellationToken);
+        var pending = new PendingCommand(command, waiter, Activity.Current?.Context ?? default, writerGaveUp);
         if (!_queue.Writer.TryWrite(pending)) throw new LogUnavailableException("The node is stopping.");
-        return pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -64,7 +69,7 @@ public sealed class CoordinatorClient : BackgroundService
         finally
         {
             _queue.Writer.TryComplete();
-            while (_queue.Reader.TryRead(out var left)) left.Completion.TrySetException(new LogUnavailableException("The node is stopping."));
+            while (_queue.Reader.TryRead(out var left)) left.Waiter.Failed(new LogUnavailableException("The node is stopping."));
         }
     }
 
@@ -98,23 +103,33 @@ public sealed class CoordinatorClient : BackgroundService
             }
             var outcomes = AppendWireFormat.DecodeResponse(await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false));
             if (outcomes.Length != batch.Count) throw new LogUnavailableException("The coordinator's answer does not match the request.");
-            for (int i = 0; i < outcomes.Length; i++) batch[i].Completion.TrySetResult(outcomes[i]);
+            long head = 0;
+            for (int i = 0; i < outcomes.Length; i++)
+            {
+                var waiter = batch[i].Waiter;
+                if (outcomes[i].Duplicate) waiter.SequencedEarlier(outcomes[i].Seq);
+                else waiter.Sequenced();
+                head = Math.Max(head, outcomes[i].Seq);
+            }
+            _replica.ObserveHead(head);
         }
-        catch (Exception e) when (e is HttpRequestException or LogUnavailableException or FormatException
-                                    or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException
+        // Polly's rejections (an open circuit breaker, its timeout) and a bare socket error (seen when the coordinator
+        // is killed mid-request) are the coordinator being unreachable too.
+        catch (Exception e) when (e is HttpRequestException or LogUnavailableException or FormatException or Polly.ExecutionRejectedException
+                                    or System.Net.Sockets.SocketException or IOException
                                     || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             var failure = e as LogUnavailableException ?? new LogUnavailableException(e.Message, e);
-            foreach (var pending in batch) pending.Completion.TrySetException(failure);
+            foreach (var pending in batch) pending.Waiter.Failed(failure);
         }
     }
 
-    private sealed class PendingCommand(AppendCommand command, ActivityContext trace, CancellationToken writerGaveUp)
+    private sealed class PendingCommand(AppendCommand command, PendingWrite waiter, ActivityContext trace, CancellationToken writerGaveUp)
     {
         public AppendCommand Command { get; } = command;
+        public PendingWrite Waiter { get; } = waiter;
         public ActivityContext Trace { get; } = trace;
-        public TaskCompletionSource<AppendOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public bool Abandoned => writerGaveUp.IsCancellationRequested;
     }
 }

@@ -9,18 +9,18 @@ namespace KvCluster.Node.Replication;
 /// </summary>
 public sealed class PendingWrites
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<AppliedWrite>> _waiting = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PendingWrite> _waiting = new(StringComparer.Ordinal);
 
-    public Task<AppliedWrite> Register(string requestId)
+    public PendingWrite Register(string requestId)
     {
-        var waiter = new TaskCompletionSource<AppliedWrite>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiter = new PendingWrite();
         if (!_waiting.TryAdd(requestId, waiter)) throw new InvalidOperationException($"Request id {requestId} is already pending.");
-        return waiter.Task;
+        return waiter;
     }
 
     public void Complete(string requestId, AppliedWrite write)
     {
-        if (_waiting.TryRemove(requestId, out var waiter)) waiter.TrySetResult(write);
+        if (_waiting.TryRemove(requestId, out var waiter)) waiter.AppliedHere(write);
     }
 
     public void Forget(string requestId) => _waiting.TryRemove(requestId, out _);

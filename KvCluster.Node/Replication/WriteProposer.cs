@@ -65,37 +65,34 @@ public sealed class WriteProposer
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.WriteTimeout);
-        var applied = _pending.Register(requestId);
+        var pending = _pending.Register(requestId);
         try
         {
-            AppendOutcome appended;
+            WriteDecision decision;
             try
             {
-                appended = await _coordinator.AppendAsync(command, deadline.Token);
+                _coordinator.Send(command, pending, deadline.Token);
+                decision = await pending.Decided.WaitAsync(deadline.Token);
             }
-            // Polly's rejections (an open circuit breaker, its timeout) and a bare socket error (seen when the
-            // coordinator is killed mid-request) are the coordinator being unreachable too: 503, not 500.
-            catch (Exception e) when (e is HttpRequestException or LogUnavailableException or Polly.ExecutionRejectedException
-                                        or System.Net.Sockets.SocketException or IOException
-                                        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (LogUnavailableException e)
             {
                 return new WriteOutcome.Unavailable($"The write could not be sequenced: {e.Message}");
             }
-            _replica.ObserveHead(appended.Seq);
-
-            if (!appended.Duplicate)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !pending.IsSequenced)
             {
-                var write = await applied.WaitAsync(deadline.Token);
-                return new WriteOutcome.Applied(write.Seq, write.Result);
+                return new WriteOutcome.Unavailable(
+                    $"The write could not be sequenced: the coordinator did not answer within {_options.WriteTimeout.TotalSeconds:0.#} s.");
             }
+
+            if (decision.Result is { } result) return new WriteOutcome.Applied(decision.Seq, result);
             // A retry of a write already in the log: answer with the result it had then.
-            await _replica.Applied.WaitForAsync(appended.Seq, deadline.Token);
-            if (applied.IsCompletedSuccessfully) return new WriteOutcome.Applied(applied.Result.Seq, applied.Result.Result);
+            await _replica.Applied.WaitForAsync(decision.Seq, deadline.Token);
+            if (pending.TryGetAppliedHere(out var appliedHere)) return new WriteOutcome.Applied(appliedHere.Seq, appliedHere.Result);
             if (idempotencyKey.Length > 0 && _replica.Machine.TryGetIdempotentReplay(idempotencyKey, out var replay))
             {
                 return new WriteOutcome.Applied(replay.Seq, replay.Result);
             }
-            return new WriteOutcome.Unavailable($"The write was sequenced earlier at {appended.Seq}, but its result is no longer known.");
+            return new WriteOutcome.Unavailable($"The write was sequenced earlier at {decision.Seq}, but its result is no longer known.");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
