@@ -9,8 +9,15 @@ internal static class AppendEndpoints
 {
     public static void MapAppendEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/append", AppendAsync);
+        // The batcher is a singleton, taken once here; the answer is written straight to the response. A parameter
+        // bound from services and Results.Bytes each go through the request's service scope, which this route,
+        // called for every batch of writes, otherwise never needs.
+        var batcher = app.ServiceProvider.GetRequiredService<AppendBatcher>();
+        app.MapPost("/v1/append", context => AnswerAsync(context, batcher));
     }
+
+    private static async Task AnswerAsync(HttpContext context, AppendBatcher batcher) =>
+        await (await AppendAsync(context, batcher)).ExecuteAsync(context);
 
     private static async Task<IResult> AppendAsync(HttpContext context, AppendBatcher batcher)
     {
@@ -40,11 +47,23 @@ internal static class AppendEndpoints
         try
         {
             var outcomes = await batcher.AppendAsync(commands, context.RequestAborted);
-            return Results.Bytes(AppendWireFormat.EncodeResponse(outcomes), AppendWireFormat.ContentType);
+            return new AppendAnswer(AppendWireFormat.EncodeResponse(outcomes));
         }
         catch (Exception e) when (e is RedisException or AppendQueueFullException)
         {
             return Results.Problem(title: "The log is unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private sealed class AppendAnswer(byte[] body) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = AppendWireFormat.ContentType;
+            response.ContentLength = body.Length;
+            return response.BodyWriter.WriteAsync(body, httpContext.RequestAborted).AsTask();
         }
     }
 }
