@@ -34,9 +34,9 @@ public sealed class CoordinatorClient : BackgroundService
     /// only when it decides the write (the log held it already, or it could not be sequenced); an ordinary write is
     /// decided by this replica applying it.
     /// </summary>
-    public void Send(AppendCommand command, PendingWrite waiter, CancellationToken writerGaveUp)
+    public void Send(AppendCommand command, PendingWrite waiter)
     {
-        var pending = new PendingCommand(command, waiter, Activity.Current?.Context ?? default, writerGaveUp);
+        var pending = new PendingCommand(command, waiter, Activity.Current?.Context ?? default);
         if (!_queue.Writer.TryWrite(pending)) throw new LogUnavailableException("The node is stopping.");
     }
 
@@ -57,7 +57,7 @@ public sealed class CoordinatorClient : BackgroundService
                 batch.Clear();
                 while (batch.Count < _options.MaxCommandsPerAppend && _queue.Reader.TryRead(out var next))
                 {
-                    // A writer that gave up (timed out, disconnected) has answered its client already: don't send it.
+                    // A write past its deadline has been answered already ("may still take effect"): don't send it.
                     if (!next.Abandoned) batch.Add(next);
                 }
                 if (batch.Count > 0) await SendAsync(batch, stoppingToken).ConfigureAwait(false);
@@ -125,12 +125,12 @@ public sealed class CoordinatorClient : BackgroundService
         }
     }
 
-    private sealed class PendingCommand(AppendCommand command, PendingWrite waiter, ActivityContext trace, CancellationToken writerGaveUp)
+    private sealed class PendingCommand(AppendCommand command, PendingWrite waiter, ActivityContext trace)
     {
         public AppendCommand Command { get; } = command;
         public PendingWrite Waiter { get; } = waiter;
         public ActivityContext Trace { get; } = trace;
-        public bool Abandoned => writerGaveUp.IsCancellationRequested;
+        public bool Abandoned => Waiter.IsDecided;
     }
 }
 

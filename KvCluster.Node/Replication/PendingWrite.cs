@@ -1,12 +1,15 @@
+using System.Diagnostics;
+
 namespace KvCluster.Node.Replication;
 
 /// <summary>
 /// One write this node forwarded, waited on by its writer until something decides it: this replica applying it
 /// (the usual end), or the coordinator answering that the log held it already (a retry) or that it could not be
-/// sequenced. One completion for all three, so an ordinary write wakes its writer once, after apply, and not
-/// also when the coordinator's answer arrives (that wake-up per write was a measurable share of a node's CPU).
+/// sequenced, or its deadline passing (<see cref="PendingWrites"/> sweeps for those). One completion for all, so an
+/// ordinary write wakes its writer once, after apply, and not also when the coordinator's answer arrives (that
+/// wake-up per write was a measurable share of a node's CPU).
 /// </summary>
-public sealed class PendingWrite
+public sealed class PendingWrite(long deadlineTimestamp)
 {
     private readonly TaskCompletionSource<WriteDecision> _decided = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private AppliedWrite _appliedHere;
@@ -14,6 +17,12 @@ public sealed class PendingWrite
     private volatile bool _isSequenced;
 
     public Task<WriteDecision> Decided => _decided.Task;
+
+    /// <summary>When the writer stops waiting (a <see cref="Stopwatch"/> timestamp).</summary>
+    public long DeadlineTimestamp { get; } = deadlineTimestamp;
+
+    /// <summary>The writer has its answer (or gave up): nothing sent for it now can change that answer.</summary>
+    public bool IsDecided => _decided.Task.IsCompleted;
 
     /// <summary>The coordinator placed it in the log (its answer arrived); it may not be applied here yet.</summary>
     public bool IsSequenced => _isSequenced;
@@ -42,7 +51,12 @@ public sealed class PendingWrite
     }
 
     internal void Failed(LogUnavailableException failure) => _decided.TrySetException(failure);
+
+    internal void TimedOut() => _decided.TrySetException(new WriteTimedOutException());
 }
+
+/// <summary>A write's deadline passed before anything decided it; it may still take effect.</summary>
+public sealed class WriteTimedOutException() : TimeoutException("The write was not decided before its deadline.");
 
 /// <summary>Where a write landed, and its result when this replica applied it (null: the log held it from an earlier attempt).</summary>
 public readonly record struct WriteDecision(long Seq, StateMachine.ApplyResult? Result);

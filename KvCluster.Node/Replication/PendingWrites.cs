@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using KvCluster.Node.StateMachine;
 
 namespace KvCluster.Node.Replication;
@@ -6,14 +7,25 @@ namespace KvCluster.Node.Replication;
 /// <summary>
 /// Writes this node forwarded and is waiting to see applied, by request id. The waiter is registered before the
 /// append, so the result cannot slip past it however fast the tailer is (etcd's wait.Wait).
+/// A write not decided by its deadline is timed out by one sweep over the table every
+/// <see cref="SweepInterval"/>, instead of a timer and a linked cancellation source per write.
 /// </summary>
-public sealed class PendingWrites
+public sealed class PendingWrites : IDisposable
 {
-    private readonly ConcurrentDictionary<string, PendingWrite> _waiting = new(StringComparer.Ordinal);
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(100);
 
-    public PendingWrite Register(string requestId)
+    private readonly ConcurrentDictionary<string, PendingWrite> _waiting = new(StringComparer.Ordinal);
+    private readonly Timer _sweeper;
+
+    public PendingWrites()
     {
-        var waiter = new PendingWrite();
+        _sweeper = new Timer(_ => TimeOutOverdue(), null, SweepInterval, SweepInterval);
+    }
+
+    /// <summary>Starts waiting for <paramref name="requestId"/>; it times out once <paramref name="timeout"/> has passed.</summary>
+    public PendingWrite Register(string requestId, TimeSpan timeout)
+    {
+        var waiter = new PendingWrite(Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
         if (!_waiting.TryAdd(requestId, waiter)) throw new InvalidOperationException($"Request id {requestId} is already pending.");
         return waiter;
     }
@@ -24,6 +36,17 @@ public sealed class PendingWrites
     }
 
     public void Forget(string requestId) => _waiting.TryRemove(requestId, out _);
+
+    private void TimeOutOverdue()
+    {
+        long now = Stopwatch.GetTimestamp();
+        foreach (var (requestId, waiter) in _waiting)
+        {
+            if (waiter.DeadlineTimestamp <= now && _waiting.TryRemove(requestId, out _)) waiter.TimedOut();
+        }
+    }
+
+    public void Dispose() => _sweeper.Dispose();
 }
 
 /// <summary>Where a write landed and what the state machine made of it.</summary>

@@ -63,22 +63,23 @@ public sealed class WriteProposer
             OriginNode = _options.NodeId,
         };
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.WriteTimeout);
-        var pending = _pending.Register(requestId);
+        // The wait ends when the write is decided or its deadline passes, not when the client goes away: by then the
+        // write is on its way into the log regardless, and a per-write cancellation source and timer cost more than
+        // holding a waiter a little longer.
+        var pending = _pending.Register(requestId, _options.WriteTimeout);
         try
         {
             WriteDecision decision;
             try
             {
-                _coordinator.Send(command, pending, deadline.Token);
-                decision = await pending.Decided.WaitAsync(deadline.Token);
+                _coordinator.Send(command, pending);
+                decision = await pending.Decided;
             }
             catch (LogUnavailableException e)
             {
                 return new WriteOutcome.Unavailable($"The write could not be sequenced: {e.Message}");
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !pending.IsSequenced)
+            catch (WriteTimedOutException) when (!pending.IsSequenced)
             {
                 return new WriteOutcome.Unavailable(
                     $"The write could not be sequenced: the coordinator did not answer within {_options.WriteTimeout.TotalSeconds:0.#} s.");
@@ -86,7 +87,12 @@ public sealed class WriteProposer
 
             if (decision.Result is { } result) return new WriteOutcome.Applied(decision.Seq, result);
             // A retry of a write already in the log: answer with the result it had then.
-            await _replica.Applied.WaitForAsync(decision.Seq, deadline.Token);
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), pending.DeadlineTimestamp);
+                deadline.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                await _replica.Applied.WaitForAsync(decision.Seq, deadline.Token);
+            }
             if (pending.TryGetAppliedHere(out var appliedHere)) return new WriteOutcome.Applied(appliedHere.Seq, appliedHere.Result);
             if (idempotencyKey.Length > 0 && _replica.Machine.TryGetIdempotentReplay(idempotencyKey, out var replay))
             {
@@ -94,7 +100,7 @@ public sealed class WriteProposer
             }
             return new WriteOutcome.Unavailable($"The write was sequenced earlier at {decision.Seq}, but its result is no longer known.");
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is WriteTimedOutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return new WriteOutcome.Unavailable(
                 $"The write was not applied on this node within {_options.WriteTimeout.TotalSeconds:0.#} s; it may still take effect.");
