@@ -30,8 +30,14 @@ public sealed class PendingWrite(long deadlineTimestamp)
     /// <summary>What this replica's state machine made of it, once applied here (even if the decision came first).</summary>
     public bool TryGetAppliedHere(out AppliedWrite write)
     {
+        // The flag first: its volatile read orders the read of the result after the tailer's write of it.
+        if (!_isAppliedHere)
+        {
+            write = default;
+            return false;
+        }
         write = _appliedHere;
-        return _isAppliedHere;
+        return true;
     }
 
     internal void AppliedHere(AppliedWrite write)
