@@ -1,0 +1,73 @@
+using KvCluster.Bench.Comparison;
+using KvCluster.Bench.Measurement;
+using KvCluster.Bench.Reporting;
+using KvCluster.Bench.Workload;
+
+namespace KvCluster.Tests.Bench;
+
+/// <summary>How the side-by-side table pairs the cells of one run into the ratios of issue 7.</summary>
+public sealed class ComparisonBuilderTests
+{
+    [Fact]
+    public void Local_reads_of_each_size_are_compared_with_the_trivial_endpoint_measured_next_to_them()
+    {
+        BenchReport[] cells =
+        [
+            Cell("trivial", Scenarios.Trivial, 100, throughput: 40_000),
+            Cell("kvcluster", Scenarios.ReadLocal, 100, throughput: 30_000),
+            Cell("trivial", Scenarios.Trivial, 10240, throughput: 20_000),
+            Cell("kvcluster", Scenarios.ReadLocal, 10240, throughput: 16_000),
+        ];
+
+        var goals = LocalReadGoals(cells);
+
+        Assert.Equal(0.75, goals[100].Ratio);
+        Assert.Equal(40_000, goals[100].Reference);
+        Assert.Equal(0.8, goals[10240].Ratio);
+        Assert.Equal(20_000, goals[10240].Reference);
+    }
+
+    [Fact]
+    public void A_run_with_one_trivial_cell_compares_every_size_with_it()
+    {
+        BenchReport[] cells =
+        [
+            Cell("trivial", Scenarios.Trivial, 100, throughput: 40_000),
+            Cell("kvcluster", Scenarios.ReadLocal, 100, throughput: 30_000),
+            Cell("kvcluster", Scenarios.ReadLocal, 10240, throughput: 20_000),
+        ];
+
+        var goals = LocalReadGoals(cells);
+
+        Assert.Equal(0.75, goals[100].Ratio);
+        Assert.Equal(0.5, goals[10240].Ratio);
+        Assert.False(goals[10240].Met);
+    }
+
+    private static Dictionary<int, GoalResult> LocalReadGoals(BenchReport[] cells) =>
+        ComparisonBuilder.Build(cells).Goals.Where(goal => goal.Name == "local reads vs trivial endpoint").ToDictionary(goal => goal.ValueSize);
+
+    private static BenchReport Cell(string target, string scenario, int valueSize, double throughput)
+    {
+        var latency = new LatencyHistogram();
+        latency.Record(1_000);
+        var summary = LatencySummary.From(latency);
+        return new BenchReport
+        {
+            Target = target,
+            Endpoints = ["http://127.0.0.1:1"],
+            Workload = new WorkloadOptions { Scenario = scenario, ValueSize = valueSize, ReadRatio = 1 },
+            StartedAt = DateTimeOffset.UnixEpoch,
+            MeasuredSeconds = 10,
+            Throughput = throughput,
+            Operations = (long)(throughput * 10),
+            Reads = (long)(throughput * 10),
+            Writes = 0,
+            Latency = summary,
+            ReadLatency = summary,
+            WriteLatency = LatencySummary.From(new LatencyHistogram()),
+            Errors = 0,
+            ErrorsByKind = new Dictionary<string, long>(),
+        };
+    }
+}
