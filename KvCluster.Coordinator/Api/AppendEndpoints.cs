@@ -1,6 +1,7 @@
 using KvCluster.Coordinator.Sequencing;
 using KvCluster.RedisLog.Client;
 using KvCluster.RedisLog.Log;
+using KvCluster.ServiceDefaults.Http;
 
 namespace KvCluster.Coordinator.Api;
 
@@ -9,9 +10,9 @@ internal static class AppendEndpoints
 {
     public static void MapAppendEndpoints(this IEndpointRouteBuilder app)
     {
-        // The batcher is a singleton, taken once here; the answer is written straight to the response. A parameter
-        // bound from services and Results.Bytes each go through the request's service scope, which this route,
-        // called for every batch of writes, otherwise never needs.
+        // The batcher is a singleton, taken once here, and the answer is a DirectResults one: a parameter bound from
+        // services and Results.Bytes each go through the request's service scope, which this route, called for
+        // every batch of writes, otherwise never needs.
         var batcher = app.ServiceProvider.GetRequiredService<AppendBatcher>();
         app.MapPost("/v1/append", context => AnswerAsync(context, batcher));
     }
@@ -47,23 +48,11 @@ internal static class AppendEndpoints
         try
         {
             var outcomes = await batcher.AppendAsync(commands, context.RequestAborted);
-            return new AppendAnswer(AppendWireFormat.EncodeResponse(outcomes));
+            return DirectResults.Bytes(AppendWireFormat.EncodeResponse(outcomes), AppendWireFormat.ContentType);
         }
         catch (Exception e) when (e is RedisException or AppendQueueFullException)
         {
             return Results.Problem(title: "The log is unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-    }
-
-    private sealed class AppendAnswer(byte[] body) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            var response = httpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = AppendWireFormat.ContentType;
-            response.ContentLength = body.Length;
-            return response.BodyWriter.WriteAsync(body, httpContext.RequestAborted).AsTask();
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using KvCluster.Node.Replication;
 using KvCluster.Node.StateMachine;
 using KvCluster.RedisLog.Log;
+using KvCluster.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 

@@ -1,14 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
 
-namespace KvCluster.Node.Api;
+namespace KvCluster.ServiceDefaults.Http;
 
 /// <summary>
 /// Success answers of the hot routes, written straight to the response. The framework's result types
 /// (Results.Bytes/Json/NoContent) each resolve a logger through the request's service scope, which the hot path
-/// otherwise never needs: that scope and lookup, per request, are measurable on a busy node.
+/// otherwise never needs: that scope and lookup, per request, are measurable on a busy node or coordinator.
 /// </summary>
-internal static class DirectResults
+public static class DirectResults
 {
     public static IResult Bytes(ReadOnlyMemory<byte> body, string contentType) => new BytesResult(body, contentType);
 
