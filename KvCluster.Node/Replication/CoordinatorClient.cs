@@ -34,7 +34,7 @@ public sealed class CoordinatorClient : BackgroundService
     /// only when it decides the write (the log held it already, or it could not be sequenced); an ordinary write is
     /// decided by this replica applying it.
     /// </summary>
-    public void Send(AppendCommand command, PendingWrite waiter)
+    public void Enqueue(AppendCommand command, PendingWrite waiter)
     {
         var pending = new PendingCommand(command, waiter, Activity.Current?.Context ?? default);
         if (!_queue.Writer.TryWrite(pending)) throw new LogUnavailableException("The node is stopping.");

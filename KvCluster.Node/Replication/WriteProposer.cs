@@ -72,7 +72,7 @@ public sealed class WriteProposer
             WriteDecision decision;
             try
             {
-                _coordinator.Send(command, pending);
+                _coordinator.Enqueue(command, pending);
                 decision = await pending.Decided;
             }
             catch (LogUnavailableException e)
