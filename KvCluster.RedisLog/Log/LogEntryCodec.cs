@@ -38,7 +38,10 @@ public static class LogEntryCodec
         return result;
     }
 
-    /// <summary>One stream entry: [id, ["e", command bytes, "t", sequenced-at ms, "h", chain hash]].</summary>
+    /// <summary>
+    /// One stream entry: [id, ["e", command bytes, "t", sequenced-at ms, "c", chain hash]]; entries sequenced before
+    /// the chain covered the command's digest carry their hash in "h" instead (<see cref="ChainHashFormat"/>).
+    /// </summary>
     public static LogEntry Decode(RespValue streamEntry)
     {
         var parts = streamEntry.Items;
@@ -48,6 +51,7 @@ public static class LogEntryCodec
         ReadOnlyMemory<byte>? encoded = null;
         long sequencedAt = 0;
         string chain = "";
+        var chainFormat = ChainHashFormat.CommandDigest;
         for (int i = 0; i + 1 < fields.Count; i += 2)
         {
             var name = fields[i].Bytes.Span;
@@ -57,7 +61,8 @@ public static class LogEntryCodec
             {
                 case (byte)'e': encoded = data.Bytes; break;
                 case (byte)'t': sequencedAt = data.AsInt64(); break;
-                case (byte)'h': chain = data.AsString()!; break;
+                case (byte)'c': chain = data.AsString()!; chainFormat = ChainHashFormat.CommandDigest; break;
+                case (byte)'h': chain = data.AsString()!; chainFormat = ChainHashFormat.WholeCommand; break;
             }
         }
         if (encoded is not { } bytes) throw new LogFormatException($"Log entry {seq} has no command.");
@@ -85,6 +90,7 @@ public static class LogEntryCodec
             OriginNode = command.OriginNode,
             SequencedAtUnixMs = sequencedAt,
             ChainHash = chain,
+            ChainFormat = chainFormat,
             Encoded = bytes,
         };
     }

@@ -70,9 +70,11 @@ public sealed class SequencerScript
 
     private RedisCommand Build(string verb, byte[] script, IReadOnlyList<IReadOnlyList<AppendCommand>> requests, int commandCount)
     {
-        var command = new RedisCommand(verb, 8 + requests.Count * 2 + commandCount * 2)
+        var command = new RedisCommand(verb, 8 + requests.Count * 2 + commandCount * 3)
             .Add(script).Add(3).Add(_keys.Sequence).Add(_keys.Log).Add(_keys.Chain)
             .Add(_keys.Prefix).Add(_idempotencyTtlSeconds).Add(_requestIdTtlSeconds);
+        // The digests are hashed here, not in the script: Redis runs scripts on its one thread (sequencer.lua).
+        var digests = new byte[commandCount * ChainHash.CommandDigestLength].AsMemory();
         foreach (var request in requests)
         {
             if (request.Count == 0) continue;
@@ -80,7 +82,11 @@ public sealed class SequencerScript
             foreach (var c in request)
             {
                 // Commands from the wire carry their bytes already: passed through, not encoded again.
-                command.Add(c.Encoded.IsEmpty ? EntryBlob.Encode(c) : c.Encoded).Add(c.IdempotencyKey);
+                var bytes = c.Encoded.IsEmpty ? EntryBlob.Encode(c) : c.Encoded;
+                var digest = digests[..ChainHash.CommandDigestLength];
+                digests = digests[ChainHash.CommandDigestLength..];
+                ChainHash.WriteCommandDigest(bytes.Span, digest.Span);
+                command.Add(bytes).Add(c.IdempotencyKey).Add(digest);
             }
         }
         return command;

@@ -87,6 +87,43 @@ public sealed class SequencerScriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_hashes_the_command_bytes_it_reads_so_a_changed_command_breaks_the_chain()
+    {
+        await Sequencer().AppendAsync([Put("k", "the value that was sequenced", "r1")]);
+        var entry = (await ReadLogAsync())[0];
+        Assert.Equal(ChainHashFormat.CommandDigest, entry.ChainFormat);
+        Assert.True(ChainHash.Continues("", entry));
+
+        // Same length, one byte different: the digest the script hashed no longer matches what was read.
+        var altered = EntryBlob.Encode(Put("k", "the value that was sequenceD", "r1"));
+        Assert.False(ChainHash.Continues("", entry with { Encoded = altered }));
+    }
+
+    [Fact]
+    public async Task A_log_begun_before_the_digest_verifies_end_to_end_after_the_sequencer_continues_it()
+    {
+        // Entry 1 as the sequencer wrote it before: field "h", SHA-1 over "len:previous" "len:seq" "len:command"
+        // "len:time" with the command's own bytes (written out here from that description, not from ChainHash).
+        byte[] command = EntryBlob.Encode(Put("old", "written by the earlier sequencer", "r0"));
+        const string SequencedAt = "1700000000000";
+        byte[] covered = [.. Encoding.ASCII.GetBytes($"0:1:1{command.Length}:"), .. command,
+                          .. Encoding.ASCII.GetBytes($"{SequencedAt.Length}:{SequencedAt}")];
+        string oldHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(covered));
+        await _redis.ExecuteAsync(new RedisCommand("XADD").Add(_keys.Log).Add("1-0")
+            .Add("e").Add(command).Add("t").Add(SequencedAt).Add("h").Add(oldHash));
+        await _redis.ExecuteAsync(new RedisCommand("SET").Add(_keys.Sequence).Add("1"));
+        await _redis.ExecuteAsync(new RedisCommand("SET").Add(_keys.Chain).Add(oldHash));
+
+        await Sequencer().AppendAsync([Put("new", "written by this one", "r1")]);
+
+        var log = await ReadLogAsync();
+        Assert.Equal([ChainHashFormat.WholeCommand, ChainHashFormat.CommandDigest], log.Select(e => e.ChainFormat));
+        Assert.True(ChainHash.Continues("", log[0]));
+        Assert.True(ChainHash.Continues(log[0].ChainHash, log[1]));
+        Assert.Equal("written by the earlier sequencer", Encoding.UTF8.GetString(log[0].Value.Span));
+    }
+
+    [Fact]
     public async Task A_retried_request_id_or_idempotency_key_is_not_appended_again()
     {
         var sequencer = Sequencer();
