@@ -3,17 +3,19 @@
 # redis-server and a trivial Kestrel endpoint, started fresh on 127.0.0.1, the same workloads offered to each.
 # Writes docs/benchmarks/results.md, results.json and throughput.png, and stops everything it started.
 #
-#   scripts/bench.sh [--duration S] [--warmup S] [--system-warmup S] [--connections C] [--keys N]
+#   scripts/bench.sh [--rounds R] [--duration S] [--warmup S] [--system-warmup S] [--connections C] [--keys N]
 #                    [--sizes "100 10240"] [--memory-keys N] [--kv-fsync everysec|always] [--output DIR]
 #
 # Defaults: each system first gets 30 s of unmeasured mixed load (the .NET JIT needs that long to settle on two
-# busy cores); then 10 s measured after 5 s warmup per cell, 64 connections, 10,000 keys, values of 100 B and
-# 10 KiB: about 12 minutes in all. Installs etcd-server, redis-server and librsvg2-bin with apt-get when missing.
+# busy cores); then every cell runs in 3 rounds of 6 s measured after 2 s warmup, 64 connections, 10,000 keys,
+# values of 100 B and 10 KiB, and the table shows each cell's median round: about 15 minutes in all.
+# Installs etcd-server, redis-server and librsvg2-bin with apt-get when missing.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-DURATION=10
-WARMUP=5
+ROUNDS=3
+DURATION=6
+WARMUP=2
 SYSTEM_WARMUP=30
 CONNECTIONS=64
 KEYS=10000
@@ -24,6 +26,7 @@ OUTPUT="$ROOT/docs/benchmarks"
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
+        --rounds) ROUNDS=$2; shift 2 ;;
         --duration) DURATION=$2; shift 2 ;;
         --warmup) WARMUP=$2; shift 2 ;;
         --system-warmup) SYSTEM_WARMUP=$2; shift 2 ;;
@@ -33,7 +36,7 @@ while [[ $# -gt 0 ]]; do
         --memory-keys) MEMORY_KEYS=$2; shift 2 ;;
         --kv-fsync) KV_FSYNC=$2; shift 2 ;;
         --output) OUTPUT=$2; shift 2 ;;
-        -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -153,13 +156,14 @@ wait_for "trivial endpoint" 30 curl -sf "http://127.0.0.1:$TRIVIAL_PORT/"
 
 # ---- the workloads --------------------------------------------------------------------------------------------
 mkdir -p "$WORK/cells"
-cell() { # cell SYSTEM SCENARIO SIZE RUN-OPTIONS... (endpoints included)
+ROUND=1
+cell() { # cell SYSTEM SCENARIO SIZE RUN-OPTIONS... (endpoints included): one round of a cell
     local system=$1 scenario=$2 size=$3; shift 3
-    log "$system $scenario ${size} B"
+    log "$system $scenario ${size} B, round $ROUND of $ROUNDS"
     timeout $((${DURATION%.*} + ${WARMUP%.*} + 400)) "${BENCH[@]}" run --target "$system" --scenario "$scenario" --value-size "$size" \
         --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" --keys "$KEYS" \
-        --json "$WORK/cells/$system-$scenario-$size.json" "$@" >>"$WORK/runs.log" 2>&1 \
-        || { log "FAILED: $system $scenario $size (see bench-results/runs.log); the table will show it missing"; return 0; }
+        --json "$WORK/cells/$system-$scenario-$size-round$ROUND.json" "$@" >>"$WORK/runs.log" 2>&1 \
+        || { log "FAILED: $system $scenario $size round $ROUND (see bench-results/runs.log); the table will show it missing"; return 0; }
     grep -E '^throughput' "$WORK/runs.log" | tail -n 1 >&2
 }
 warm_up() { # warm_up SYSTEM READ-RATIO ENDPOINT-OPTIONS... : unmeasured load, the same for every system
@@ -183,19 +187,38 @@ cell_on() { # cell_on SYSTEM SCENARIO SIZE RUN-OPTIONS... : a cell against that 
         trivial) cell "$system" "$@" "${TRIVIAL_ARGS[@]}" ;;
     esac
 }
-# Each workload runs on every system in turn, the trivial endpoint right after KvCluster's local reads: this
-# machine's speed drifts by tens of percent over minutes, and measuring the two sides of a ratio next to each
-# other keeps a slow spell from landing on one side only.
-workloads() { # workloads SIZE
-    local size=$1 system
-    for system in kvcluster etcd redis; do cell_on "$system" write "$size" --read-ratio 0; done
+# Each workload runs on every system in turn, round after round, the trivial endpoint right after KvCluster's
+# local reads: this machine's speed drifts by tens of percent over minutes, and measuring the two sides of a ratio
+# next to each other, several times, keeps a slow spell from landing on one side only (compare takes the median).
+rounds_of() { # rounds_of STEP... : runs the step (a function of the round) ROUNDS times
+    for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do "$@"; done
+}
+writes() {
+    local system
+    for system in kvcluster etcd redis; do cell_on "$system" write "$SIZE" --read-ratio 0; done
+}
+linearizable_reads() { # the first round writes every key once, so reads find values of the size
+    local system prefill=(); ((ROUND == 1)) && prefill=(--prefill)
     for system in kvcluster etcd redis; do
-        cell_on "$system" read-linearizable "$size" --read-ratio 1 --consistency linearizable --prefill
+        cell_on "$system" read-linearizable "$SIZE" --read-ratio 1 --consistency linearizable "${prefill[@]}"
     done
-    cell_on kvcluster read-local "$size" --read-ratio 1 --consistency local
-    cell_on trivial trivial "$size" --read-ratio 1
-    for system in etcd redis; do cell_on "$system" read-local "$size" --read-ratio 1 --consistency local; done
-    for system in kvcluster etcd redis; do cell_on "$system" mixed-90-10 "$size" --read-ratio 0.9 --consistency linearizable; done
+}
+local_reads() {
+    local system
+    cell_on kvcluster read-local "$SIZE" --read-ratio 1 --consistency local
+    cell_on trivial trivial "$SIZE" --read-ratio 1
+    for system in etcd redis; do cell_on "$system" read-local "$SIZE" --read-ratio 1 --consistency local; done
+}
+mixed() {
+    local system
+    for system in kvcluster etcd redis; do cell_on "$system" mixed-90-10 "$SIZE" --read-ratio 0.9 --consistency linearizable; done
+}
+workloads() { # workloads SIZE
+    SIZE=$1
+    rounds_of writes
+    rounds_of linearizable_reads
+    rounds_of local_reads
+    rounds_of mixed
 }
 
 warm_up trivial 1 "${TRIVIAL_ARGS[@]}"

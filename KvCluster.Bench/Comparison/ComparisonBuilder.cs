@@ -7,9 +7,11 @@ namespace KvCluster.Bench.Comparison;
 /// <summary>Collects the cell reports of one run and computes the ratios against the targets of issue 7.</summary>
 public static class ComparisonBuilder
 {
-    public static ComparisonResults Build(IReadOnlyList<BenchReport> cells)
+    /// <summary>The comparison of a run from every round it measured; each cell is its <see cref="MedianRound"/>.</summary>
+    public static ComparisonResults Build(IReadOnlyList<BenchReport> rounds)
     {
-        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(rounds);
+        var cells = MedianRound.Of(rounds);
         var goals = new List<GoalResult>();
         foreach (int size in cells.Select(cell => cell.Workload.ValueSize).Distinct().Order())
         {
@@ -24,10 +26,11 @@ public static class ComparisonBuilder
             Machine = new MachineDescription(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription),
             Goals = goals,
             Cells = cells,
+            Rounds = rounds,
         };
     }
 
-    /// <summary>Reads every *.json cell report in <paramref name="directory"/>.</summary>
+    /// <summary>Reads every *.json cell report (one per round) in <paramref name="directory"/>.</summary>
     public static IReadOnlyList<BenchReport> ReadCells(string directory) =>
         [.. Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal).Select(path =>
             JsonSerializer.Deserialize(File.ReadAllText(path), BenchJsonContext.Default.BenchReport)

@@ -10,7 +10,11 @@ public sealed record ComparisonResults
     [JsonPropertyName("generatedAt")] public required DateTimeOffset GeneratedAt { get; init; }
     [JsonPropertyName("machine")] public required MachineDescription Machine { get; init; }
     [JsonPropertyName("goals")] public required IReadOnlyList<GoalResult> Goals { get; init; }
+    /// <summary>Each cell's median round (<see cref="MedianRound"/>): what the table and the ratios use.</summary>
     [JsonPropertyName("cells")] public required IReadOnlyList<BenchReport> Cells { get; init; }
+
+    /// <summary>Every round measured, the median ones included.</summary>
+    [JsonPropertyName("rounds")] public required IReadOnlyList<BenchReport> Rounds { get; init; }
 
     /// <summary>Managed heap per stored key in a node's state machine, when the run measured it.</summary>
     [JsonPropertyName("memory")] public MemoryReport? Memory { get; init; }

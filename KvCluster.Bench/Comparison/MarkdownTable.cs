@@ -23,6 +23,12 @@ public static class MarkdownTable
             md.AppendLine(Invariant($"Each cell: closed loop, {w.Connections} connections, {w.Keys:N0} keys drawn {w.Distribution.ToString().ToLowerInvariant()}ly, ") +
                 Invariant($"{w.WarmupSeconds:0.#} s warmup then {w.DurationSeconds:0.#} s measured. KvCluster: 3 nodes + coordinator + Redis; ") +
                 "etcd: 3 members through the v3 HTTP/JSON gateway; Redis: one redis-server, XADD for writes, GET for reads.");
+            int rounds = RoundCount(results);
+            if (rounds > 1)
+            {
+                md.AppendLine(Invariant($"Each cell ran {rounds} times, the rounds of a workload taking turns between the systems; the tables show each cell's ") +
+                    "median round by throughput (every round is listed at the end), so a slow or fast spell of the machine moves no ratio on its own.");
+            }
             if (results.SystemWarmupSeconds > 0)
             {
                 md.AppendLine(Invariant($"Before its first cell each system had {results.SystemWarmupSeconds:0.#} s of unmeasured load (half reads, half writes; reads for the trivial endpoint), ") +
@@ -82,13 +88,15 @@ public static class MarkdownTable
             foreach (var (part, bytes) in memory.Breakdown) md.AppendLine(Invariant($"| {part} | {bytes:0} |"));
         }
 
-        var failing = cells.Where(cell => cell.Errors > 0 || cell.PrefillErrors > 0).ToArray();
+        if (RoundCount(results) > 1) AppendRounds(md, results);
+
+        var failing = results.Rounds.Where(cell => cell.Errors > 0 || cell.PrefillErrors > 0).ToArray();
         md.AppendLine();
         md.AppendLine("## Errors");
         md.AppendLine();
         if (failing.Length == 0)
         {
-            md.AppendLine("None: every request in every measured window succeeded.");
+            md.AppendLine("None: every request in every measured window of every round succeeded.");
         }
         foreach (var cell in failing)
         {
@@ -98,6 +106,39 @@ public static class MarkdownTable
         }
         return md.ToString();
     }
+
+    private static int RoundCount(ComparisonResults results) =>
+        results.Cells.Count == 0 ? 0 : results.Cells.Max(cell => MedianRound.RoundsOf(results.Rounds, cell).Count);
+
+    private static void AppendRounds(StringBuilder md, ComparisonResults results)
+    {
+        md.AppendLine();
+        md.AppendLine("## Every round");
+        md.AppendLine();
+        md.AppendLine("Throughput of each round in ops/s, in the order they ran; the median, which the tables use, in bold.");
+        md.AppendLine();
+        md.AppendLine("| workload | value | KvCluster | etcd | Redis | trivial endpoint |");
+        md.AppendLine("|---|---|---|---|---|---|");
+        foreach (int size in results.Cells.Select(cell => cell.Workload.ValueSize).Distinct().Order())
+        {
+            foreach (string scenario in Scenarios.Compared.Append(Scenarios.Trivial))
+            {
+                var row = Scenarios.Systems.Append("trivial")
+                    .Select(system => results.Cells.FirstOrDefault(cell =>
+                        cell.Target == system && cell.Workload.Scenario == scenario && cell.Workload.ValueSize == size))
+                    .ToArray();
+                if (row.All(cell => cell is null)) continue;
+                md.Append(Invariant($"| {scenario} | {Scenarios.SizeName(size)} |"));
+                foreach (var median in row) md.Append($" {RoundList(results, median)} |");
+                md.AppendLine();
+            }
+        }
+    }
+
+    private static string RoundList(ComparisonResults results, BenchReport? median) => median is null
+        ? "–"
+        : string.Join(" · ", MedianRound.RoundsOf(results.Rounds, median)
+            .Select(round => ReferenceEquals(round, median) ? Invariant($"**{round.Throughput:N0}**") : Invariant($"{round.Throughput:N0}")));
 
     private static string Throughput(BenchReport? cell) => cell is null ? "–" : Invariant($"{cell.Throughput:N0}");
 

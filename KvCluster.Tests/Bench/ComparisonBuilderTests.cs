@@ -44,10 +44,48 @@ public sealed class ComparisonBuilderTests
         Assert.False(goals[10240].Met);
     }
 
+    [Fact]
+    public void Each_cell_is_its_median_round_and_the_tables_list_every_round_in_the_order_they_ran()
+    {
+        BenchReport[] rounds =
+        [
+            Cell("kvcluster", Scenarios.Write, 100, throughput: 10_000, round: 1),
+            Cell("etcd", Scenarios.Write, 100, throughput: 3_000, round: 1),
+            Cell("kvcluster", Scenarios.Write, 100, throughput: 14_000, round: 2),
+            Cell("etcd", Scenarios.Write, 100, throughput: 4_000, round: 2),
+            Cell("kvcluster", Scenarios.Write, 100, throughput: 12_000, round: 3),
+            Cell("etcd", Scenarios.Write, 100, throughput: 2_000, round: 3),
+        ];
+
+        var results = ComparisonBuilder.Build(rounds);
+
+        var writes = results.Goals.Single(goal => goal.Name == "writes vs etcd");
+        Assert.Equal(12_000, writes.KvCluster);
+        Assert.Equal(3_000, writes.Reference);
+        Assert.Equal(4, writes.Ratio);
+        Assert.Equal(2, results.Cells.Count);
+        Assert.Equal(6, results.Rounds.Count);
+        string markdown = MarkdownTable.Render(results);
+        Assert.Contains("Each cell ran 3 times", markdown);
+        Assert.Contains("| write | 100 B | 10,000 · 14,000 · **12,000** | **3,000** · 4,000 · 2,000 | – | – |", markdown);
+    }
+
+    [Fact]
+    public void With_an_even_number_of_rounds_the_lower_middle_one_stands_for_the_cell()
+    {
+        BenchReport[] rounds =
+        [
+            Cell("kvcluster", Scenarios.ReadLocal, 100, throughput: 30_000, round: 1),
+            Cell("kvcluster", Scenarios.ReadLocal, 100, throughput: 20_000, round: 2),
+        ];
+
+        Assert.Equal(20_000, Assert.Single(MedianRound.Of(rounds)).Throughput);
+    }
+
     private static Dictionary<int, GoalResult> LocalReadGoals(BenchReport[] cells) =>
         ComparisonBuilder.Build(cells).Goals.Where(goal => goal.Name == "local reads vs trivial endpoint").ToDictionary(goal => goal.ValueSize);
 
-    private static BenchReport Cell(string target, string scenario, int valueSize, double throughput)
+    private static BenchReport Cell(string target, string scenario, int valueSize, double throughput, int round = 1)
     {
         var latency = new LatencyHistogram();
         latency.Record(1_000);
@@ -57,7 +95,7 @@ public sealed class ComparisonBuilderTests
             Target = target,
             Endpoints = ["http://127.0.0.1:1"],
             Workload = new WorkloadOptions { Scenario = scenario, ValueSize = valueSize, ReadRatio = 1 },
-            StartedAt = DateTimeOffset.UnixEpoch,
+            StartedAt = DateTimeOffset.UnixEpoch.AddMinutes(round),
             MeasuredSeconds = 10,
             Throughput = throughput,
             Operations = (long)(throughput * 10),
