@@ -94,6 +94,7 @@ stop_all() {
     fi
     if [[ -z "$(pgrep -f "$WORK" || true)" ]]; then log "verified: nothing left running"; else log "WARNING: processes left: $(pgrep -af "$WORK")"; status=1; fi
     mkdir -p "$ROOT/bench-results"
+    rm -rf "$ROOT/bench-results/cells" # the last run's reports only, not a mix with earlier runs
     cp -r "$WORK/cells" "$WORK"/*.log "$ROOT/bench-results/" 2>/dev/null || true
     rm -rf "$WORK"
     exit "$status"

@@ -23,7 +23,7 @@ public static class MarkdownTable
             md.AppendLine(Invariant($"Each cell: closed loop, {w.Connections} connections, {w.Keys:N0} keys drawn {w.Distribution.ToString().ToLowerInvariant()}ly, ") +
                 Invariant($"{w.WarmupSeconds:0.#} s warmup then {w.DurationSeconds:0.#} s measured. KvCluster: 3 nodes + coordinator + Redis; ") +
                 "etcd: 3 members through the v3 HTTP/JSON gateway; Redis: one redis-server, XADD for writes, GET for reads.");
-            int rounds = RoundCount(results);
+            int rounds = MedianRound.MostRounds(results.Rounds);
             if (rounds > 1)
             {
                 md.AppendLine(Invariant($"Each cell ran {rounds} times, the rounds of a workload taking turns between the systems; the tables show each cell's ") +
@@ -88,7 +88,7 @@ public static class MarkdownTable
             foreach (var (part, bytes) in memory.Breakdown) md.AppendLine(Invariant($"| {part} | {bytes:0} |"));
         }
 
-        if (RoundCount(results) > 1) AppendRounds(md, results);
+        if (MedianRound.MostRounds(results.Rounds) > 1) AppendRounds(md, results);
 
         var failing = results.Rounds.Where(cell => cell.Errors > 0 || cell.PrefillErrors > 0).ToArray();
         md.AppendLine();
@@ -106,9 +106,6 @@ public static class MarkdownTable
         }
         return md.ToString();
     }
-
-    private static int RoundCount(ComparisonResults results) =>
-        results.Cells.Count == 0 ? 0 : results.Cells.Max(cell => MedianRound.RoundsOf(results.Rounds, cell).Count);
 
     private static void AppendRounds(StringBuilder md, ComparisonResults results)
     {

@@ -24,6 +24,10 @@ public static class MedianRound
     public static IReadOnlyList<BenchReport> RoundsOf(IReadOnlyList<BenchReport> rounds, BenchReport median) =>
         [.. rounds.Where(round => Key(round) == Key(median)).OrderBy(round => round.StartedAt)];
 
+    /// <summary>How many rounds the cell measured most often had (the run's --rounds, unless a round failed).</summary>
+    public static int MostRounds(IReadOnlyList<BenchReport> rounds) =>
+        rounds.Count == 0 ? 0 : rounds.GroupBy(Key).Max(cell => cell.Count());
+
     private static (string Target, string Scenario, int ValueSize) Key(BenchReport report) =>
         (report.Target, report.Workload.Scenario, report.Workload.ValueSize);
 }

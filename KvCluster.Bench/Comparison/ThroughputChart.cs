@@ -99,7 +99,11 @@ public static class ThroughputChart
     private static string Subtitle(ComparisonResults results)
     {
         var sample = results.Cells.FirstOrDefault();
-        string load = sample is null ? "" : Invariant($"{sample.Workload.Connections} connections, closed loop, {sample.Workload.DurationSeconds:0.#} s per cell; ");
+        int rounds = MedianRound.MostRounds(results.Rounds);
+        string cell = rounds > 1
+            ? Invariant($"median of {rounds} rounds of {sample?.Workload.DurationSeconds:0.#} s per cell")
+            : Invariant($"{sample?.Workload.DurationSeconds:0.#} s per cell");
+        string load = sample is null ? "" : Invariant($"{sample.Workload.Connections} connections, closed loop, {cell}; ");
         return load + Invariant($"{results.Machine.Processors} cores, everything on one machine, {results.GeneratedAt:yyyy-MM-dd}");
     }
 
