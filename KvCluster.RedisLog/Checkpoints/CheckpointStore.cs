@@ -43,6 +43,12 @@ public sealed class CheckpointStore
     public int MaxChunkWritesInFlight { get; init; } = 4;
 
     /// <summary>
+    /// Most log entries one trim step removes. Redis frees them before serving anything else; 1,000 entries of
+    /// 10 KiB are about 1.4 ms of that, where trimming a whole compaction's worth at once held Redis for 134 ms.
+    /// </summary>
+    public int TrimStepEntries { get; init; } = 1_000;
+
+    /// <summary>
     /// Writes <paramref name="snapshotBytes"/> (read to its end) as the checkpoint at <paramref name="seq"/>,
     /// verifies it, and publishes it as the newest. On any failure the chunks written are deleted and nothing
     /// is published.
@@ -175,9 +181,17 @@ public sealed class CheckpointStore
     /// </summary>
     public async Task<LogTrimResult> TrimLogAsync(long keepFromSeq, CancellationToken cancellationToken = default)
     {
-        var reply = await CheckpointScripts.Trim.RunAsync(_redis, [_keys.Manifest, _keys.Log],
-            [keepFromSeq.ToString(CultureInfo.InvariantCulture)], cancellationToken).ConfigureAwait(false);
-        return new LogTrimResult(reply.Items[0].AsInt64(), reply.Items[1].AsInt64());
+        // In steps of TrimStepEntries, each one script call, so writes and reads run between them.
+        string keep = keepFromSeq.ToString(CultureInfo.InvariantCulture);
+        string step = TrimStepEntries.ToString(CultureInfo.InvariantCulture);
+        long removed = 0;
+        while (true)
+        {
+            var reply = await CheckpointScripts.Trim.RunAsync(_redis, [_keys.Manifest, _keys.Log], [keep, step], cancellationToken)
+                .ConfigureAwait(false);
+            removed += reply.Items[1].AsInt64();
+            if (reply.Items[2].AsInt64() == 0) return new LogTrimResult(reply.Items[0].AsInt64(), removed);
+        }
     }
 
     private async Task<(int Chunks, long Bytes, string Sha256)> WriteChunksAsync(

@@ -227,4 +227,22 @@ public sealed class CheckpointStoreTests : IAsyncLifetime
         Assert.Equal(new LogTrimResult(90, 39), await _store.TrimLogAsync(90));
         Assert.Equal(11, (await Run("XLEN", Keys.Log)).AsInt64());
     }
+
+    [Fact]
+    public async Task A_long_trim_is_done_in_steps_so_Redis_serves_other_commands_between_them()
+    {
+        for (int seq = 1; seq <= 100; seq++)
+            await Run("XADD", Keys.Log, $"{seq}-0", "k", "v");
+        await _store.WriteAsync(95, "c95", new MemoryStream(RandomBytes(100, seed: 14)));
+        var stepped = new CheckpointStore(_redis, Keys) { ChunkBytes = ChunkBytes, TrimStepEntries = 7 };
+        await Run("CONFIG", "RESETSTAT");
+
+        Assert.Equal(new LogTrimResult(90, 89), await stepped.TrimLogAsync(90));
+
+        Assert.Equal(11, (await Run("XLEN", Keys.Log)).AsInt64());
+        Assert.Equal("90-0", (await Run("XRANGE", Keys.Log, "-", "+", "COUNT", "1")).Items[0].Items[0].AsString());
+        // 89 entries, at most 7 per XTRIM: 13 separate commands.
+        string stats = (await Run("INFO", "commandstats")).AsString()!;
+        Assert.Contains("cmdstat_xtrim:calls=13,", stats);
+    }
 }
