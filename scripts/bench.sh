@@ -117,10 +117,13 @@ wait_for() { # wait_for WHAT SECONDS COMMAND... : until the command succeeds, or
     done
 }
 
-mapfile -t PORTS < <("${BENCH[@]}" free-ports --count 9)
+read -r -a SIZE_LIST <<<"$SIZES"
+mapfile -t PORTS < <("${BENCH[@]}" free-ports --count $((8 + ${#SIZE_LIST[@]})))
 mapfile -t KV_PORTS < <("${BENCH[@]}" free-ports --count 4 --consecutive)
-KV_REDIS_PORT=${PORTS[0]}; REDIS_PORT=${PORTS[1]}; TRIVIAL_PORT=${PORTS[2]}
-ETCD_CLIENT=("${PORTS[3]}" "${PORTS[4]}" "${PORTS[5]}"); ETCD_PEER=("${PORTS[6]}" "${PORTS[7]}" "${PORTS[8]}")
+KV_REDIS_PORT=${PORTS[0]}; REDIS_PORT=${PORTS[1]}
+ETCD_CLIENT=("${PORTS[2]}" "${PORTS[3]}" "${PORTS[4]}"); ETCD_PEER=("${PORTS[5]}" "${PORTS[6]}" "${PORTS[7]}")
+declare -A TRIVIAL_PORT # value size -> port of the trivial endpoint answering bodies of that size
+for i in "${!SIZE_LIST[@]}"; do TRIVIAL_PORT[${SIZE_LIST[$i]}]=${PORTS[$((8 + i))]}; done
 
 # ---- start the systems ----------------------------------------------------------------------------------------
 log "starting KvCluster: 3 nodes on ${KV_PORTS[1]}-${KV_PORTS[3]}, coordinator ${KV_PORTS[0]}, redis ${KV_REDIS_PORT} (fsync ${KV_FSYNC})"
@@ -151,9 +154,12 @@ start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redi
     --save "" --daemonize no --protected-mode yes
 wait_for "redis-server" 30 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
 
-log "starting the trivial endpoint on $TRIVIAL_PORT"
-start trivial "${BENCH[@]}" trivial-server --port "$TRIVIAL_PORT"
-wait_for "trivial endpoint" 30 curl -sf "http://127.0.0.1:$TRIVIAL_PORT/"
+# One trivial endpoint per value size, answering bodies of that size: the ceiling of a read moves the same bytes.
+for size in "${SIZE_LIST[@]}"; do
+    log "starting the trivial endpoint for $size B answers on ${TRIVIAL_PORT[$size]}"
+    start "trivial-$size" "${BENCH[@]}" trivial-server --port "${TRIVIAL_PORT[$size]}" --body-size "$size"
+    wait_for "trivial endpoint" 30 curl -sf "http://127.0.0.1:${TRIVIAL_PORT[$size]}/"
+done
 
 # ---- the workloads --------------------------------------------------------------------------------------------
 mkdir -p "$WORK/cells"
@@ -177,7 +183,7 @@ warm_up() { # warm_up SYSTEM READ-RATIO ENDPOINT-OPTIONS... : unmeasured load, t
 }
 KV_ARGS=(); for url in "${KV_URLS[@]}"; do KV_ARGS+=(--endpoint "$url"); done
 ETCD_ARGS=(); for url in "${ETCD_URLS[@]}"; do ETCD_ARGS+=(--endpoint "$url"); done
-TRIVIAL_ARGS=(--endpoint "http://127.0.0.1:$TRIVIAL_PORT")
+trivial_url() { echo "http://127.0.0.1:${TRIVIAL_PORT[$1]}"; } # trivial_url SIZE
 REDIS_ARGS=(--endpoint "127.0.0.1:$REDIS_PORT")
 cell_on() { # cell_on SYSTEM SCENARIO SIZE RUN-OPTIONS... : a cell against that system's endpoints
     local system=$1; shift
@@ -185,7 +191,7 @@ cell_on() { # cell_on SYSTEM SCENARIO SIZE RUN-OPTIONS... : a cell against that 
         kvcluster) cell "$system" "$@" "${KV_ARGS[@]}" ;;
         etcd) cell "$system" "$@" "${ETCD_ARGS[@]}" ;;
         redis) cell "$system" "$@" "${REDIS_ARGS[@]}" ;;
-        trivial) cell "$system" "$@" "${TRIVIAL_ARGS[@]}" ;;
+        trivial) cell "$system" "$@" --endpoint "$(trivial_url "$2")" ;; # $2: the cell's value size
     esac
 }
 # Each workload runs on every system in turn, round after round, the trivial endpoint right after KvCluster's
@@ -222,7 +228,7 @@ workloads() { # workloads SIZE
     rounds_of mixed
 }
 
-warm_up trivial 1 "${TRIVIAL_ARGS[@]}"
+for size in "${SIZE_LIST[@]}"; do warm_up trivial 1 --endpoint "$(trivial_url "$size")" --value-size "$size"; done
 warm_up kvcluster 0.5 "${KV_ARGS[@]}"
 warm_up etcd 0.5 "${ETCD_ARGS[@]}"
 warm_up redis 0.5 "${REDIS_ARGS[@]}"

@@ -38,12 +38,10 @@ public static class ComparisonBuilder
 
     /// <summary>
     /// The report of <paramref name="system"/> for <paramref name="scenario"/> at <paramref name="valueSize"/>. The trivial
-    /// endpoint answers the same bytes whatever the size; its cell for a size is the one measured next to that size's
-    /// local reads, and any trivial cell stands in when there is none for the size.
+    /// endpoint's cell of a size answered bodies of that size, so no other size's ceiling stands in for it.
     /// </summary>
     public static BenchReport? Find(IReadOnlyList<BenchReport> cells, string system, string scenario, int valueSize) =>
-        cells.FirstOrDefault(cell => cell.Target == system && cell.Workload.Scenario == scenario && cell.Workload.ValueSize == valueSize)
-        ?? (scenario == Scenarios.Trivial ? cells.FirstOrDefault(cell => cell.Target == system && cell.Workload.Scenario == scenario) : null);
+        cells.FirstOrDefault(cell => cell.Target == system && cell.Workload.Scenario == scenario && cell.Workload.ValueSize == valueSize);
 
     private static GoalResult ThroughputGoal(IReadOnlyList<BenchReport> cells, string name, string scenario, int size,
         string referenceSystem, string referenceScenario, double minimum)

@@ -11,6 +11,6 @@ public enum TargetKind
     /// <summary>A redis-server, raw: XADD for writes (the log's own limit), GET for reads, through KvCluster's Redis client.</summary>
     Redis,
 
-    /// <summary>The trivial-server subcommand: a constant 100-byte answer, the ceiling of one Kestrel endpoint here.</summary>
+    /// <summary>The trivial-server subcommand: a constant answer of the value size, the ceiling of one Kestrel endpoint here.</summary>
     Trivial,
 }
