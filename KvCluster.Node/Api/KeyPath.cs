@@ -11,18 +11,20 @@ internal static class KeyPath
 {
     public const int MaxKeyBytes = 1024;
 
+    // Thread-safe: GetString keeps no state between calls.
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
     /// <summary>The decoded key after <paramref name="routePrefix"/>, or an error message for a bad one.</summary>
     public static bool TryGetKey(HttpContext context, string routePrefix, out string key, out string error)
     {
-        string raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
+        ReadOnlySpan<char> raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
         int query = raw.IndexOf('?');
         if (query >= 0) raw = raw[..query];
         int start = raw.IndexOf(routePrefix, StringComparison.Ordinal);
-        string encoded = start < 0 ? "" : raw[(start + routePrefix.Length)..];
-        return TryDecode(encoded, out key, out error);
+        return TryDecode(start < 0 ? [] : raw[(start + routePrefix.Length)..], out key, out error);
     }
 
-    public static bool TryDecode(string encoded, out string key, out string error)
+    public static bool TryDecode(ReadOnlySpan<char> encoded, out string key, out string error)
     {
         key = "";
         if (encoded.Length == 0) { error = "The key is empty; keys are 1 to 1024 bytes of UTF-8."; return false; }
@@ -50,14 +52,14 @@ internal static class KeyPath
             else
             {
                 // Kestrel hands non-ASCII raw targets over as Latin-1-widened bytes; re-encode them as they came.
-                length += Encoding.UTF8.GetBytes(encoded.AsSpan(i, 1), bytes[length..]);
+                length += Encoding.UTF8.GetBytes(encoded.Slice(i, 1), bytes[length..]);
             }
         }
         if (length > MaxKeyBytes) { error = $"The key is {length} bytes; the limit is {MaxKeyBytes}."; return false; }
 
         try
         {
-            key = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes[..length]);
+            key = StrictUtf8.GetString(bytes[..length]);
         }
         catch (DecoderFallbackException)
         {

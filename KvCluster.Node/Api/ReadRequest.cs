@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace KvCluster.Node.Api;
 
@@ -11,9 +12,11 @@ internal readonly record struct ReadRequest(ReadConsistency Consistency, long Mi
     public static bool TryParse(HttpRequest request, out ReadRequest read, out string error)
     {
         read = default;
-        string? text = request.Query["consistency"].FirstOrDefault() ?? request.Headers[ConsistencyHeader].FirstOrDefault();
+        ReadOnlySpan<char> text = ConsistencyParameter(request.QueryString.Value) is { } fromQuery
+            ? fromQuery.Span
+            : request.Headers[ConsistencyHeader].FirstOrDefault();
         ReadConsistency consistency;
-        if (string.IsNullOrEmpty(text) || text.Equals("linearizable", StringComparison.OrdinalIgnoreCase)) consistency = ReadConsistency.Linearizable;
+        if (text.IsEmpty || text.Equals("linearizable", StringComparison.OrdinalIgnoreCase)) consistency = ReadConsistency.Linearizable;
         else if (text.Equals("session", StringComparison.OrdinalIgnoreCase)) consistency = ReadConsistency.Session;
         else if (text.Equals("local", StringComparison.OrdinalIgnoreCase)) consistency = ReadConsistency.Local;
         else
@@ -33,5 +36,16 @@ internal readonly record struct ReadRequest(ReadConsistency Consistency, long Mi
         read = new ReadRequest(consistency, minSeq);
         error = "";
         return true;
+    }
+
+    // The first `consistency` parameter, matched as Request.Query would (name decoded, case ignored), without
+    // building the whole query collection on every read.
+    private static ReadOnlyMemory<char>? ConsistencyParameter(string? queryString)
+    {
+        foreach (var pair in new QueryStringEnumerable(queryString))
+        {
+            if (pair.DecodeName().Span.Equals("consistency", StringComparison.OrdinalIgnoreCase)) return pair.DecodeValue();
+        }
+        return null;
     }
 }

@@ -13,20 +13,31 @@ public static class DirectResults
 {
     public static IResult Bytes(ReadOnlyMemory<byte> body, string contentType) => new BytesResult(body, contentType);
 
+    /// <summary>What <see cref="Bytes"/> does, for a caller that answers without a result object.</summary>
+    public static Task WriteBytesAsync(HttpContext httpContext, ReadOnlyMemory<byte> body, string contentType)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        return Completed(response.BodyWriter.WriteAsync(body, httpContext.RequestAborted));
+    }
+
     public static IResult Json<T>(T value, JsonTypeInfo<T> typeInfo, int statusCode) => new JsonResult<T>(value, typeInfo, statusCode);
 
     public static IResult Status(int statusCode) => new StatusResult(statusCode);
 
+    // A write that completed at once (the usual case) needs no Task of its own: AsTask would allocate one per answer.
+    private static Task Completed(ValueTask<System.IO.Pipelines.FlushResult> flush)
+    {
+        if (!flush.IsCompletedSuccessfully) return flush.AsTask();
+        _ = flush.Result;
+        return Task.CompletedTask;
+    }
+
     private sealed class BytesResult(ReadOnlyMemory<byte> body, string contentType) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            var response = httpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = contentType;
-            response.ContentLength = body.Length;
-            return response.BodyWriter.WriteAsync(body, httpContext.RequestAborted).AsTask();
-        }
+        public Task ExecuteAsync(HttpContext httpContext) => WriteBytesAsync(httpContext, body, contentType);
     }
 
     // Serialized up front so the answer carries Content-Length: WriteAsJsonAsync streams it chunked, which costs
@@ -40,7 +51,7 @@ public static class DirectResults
             response.StatusCode = statusCode;
             response.ContentType = "application/json; charset=utf-8";
             response.ContentLength = body.Length;
-            return response.BodyWriter.WriteAsync(body, httpContext.RequestAborted).AsTask();
+            return Completed(response.BodyWriter.WriteAsync(body, httpContext.RequestAborted));
         }
     }
 
