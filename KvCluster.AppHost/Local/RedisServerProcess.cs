@@ -128,6 +128,8 @@ public sealed class RedisServerProcess : IAsyncDisposable
         yield return "--dir"; yield return Path.GetFullPath(Options.DataDirectory);
         yield return "--appendonly"; yield return Options.AppendOnly ? "yes" : "no";
         yield return "--appendfsync"; yield return Options.AppendFsync;
+        yield return "--auto-aof-rewrite-percentage";
+        yield return Options.AofRewritePercentage.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Snapshots would only duplicate the AOF; the log is the durable record.
         yield return "--save"; yield return "";
         yield return "--daemonize"; yield return "no";

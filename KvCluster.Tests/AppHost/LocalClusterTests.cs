@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using KvCluster.AppHost.Local;
+using KvCluster.RedisLog.Client;
 using KvCluster.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -31,8 +32,17 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
         Assert.Equal(cluster.Nodes.Select(node => node.Url), endpoints.Nodes.Select(node => node.Url));
         Assert.Equal(3, endpoints.Nodes.Select(node => node.Url.Port).Distinct().Count());
         Assert.All(cluster.Nodes, node => Assert.True(Directory.Exists(node.DataDirectory), node.DataDirectory));
+
+        // The private Redis keeps the log in an AOF, fsynced as asked, rewritten only after it has grown fourfold.
+        await using var redis = await RedisClient.ConnectAsync(cluster.RedisConnectionString);
+        Assert.Equal("yes", await ConfigAsync(redis, "appendonly"));
+        Assert.Equal("everysec", await ConfigAsync(redis, "appendfsync"));
+        Assert.Equal("400", await ConfigAsync(redis, "auto-aof-rewrite-percentage"));
         cluster.AssertNoErrorsLogged();
     }
+
+    private static async Task<string?> ConfigAsync(RedisClient redis, string parameter) =>
+        (await redis.ExecuteAsync(new RedisCommand("CONFIG", 2).Add("GET").Add(parameter), CancellationToken.None)).Items[1].AsString();
 
     [Fact]
     public async Task A_child_killed_from_outside_is_restarted_and_ready_again()
