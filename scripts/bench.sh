@@ -148,10 +148,10 @@ for i in 0 1 2; do
 done
 for url in "${ETCD_URLS[@]}"; do wait_for "etcd $url" 60 bash -c "curl -sf '$url/health' | grep -q '\"health\":\"true\"'"; done
 
-log "starting redis-server on $REDIS_PORT (appendonly, everysec: as KvCluster's own)"
+log "starting redis-server on $REDIS_PORT (appendonly, everysec, AOF rewrite at 400 %: as KvCluster's own)"
 mkdir -p "$WORK/redis"
 start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK/redis" --appendonly yes --appendfsync everysec \
-    --save "" --daemonize no --protected-mode yes
+    --auto-aof-rewrite-percentage 400 --save "" --daemonize no --protected-mode yes
 wait_for "redis-server" 30 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
 
 # One trivial endpoint per value size, answering bodies of that size: the ceiling of a read moves the same bytes.
