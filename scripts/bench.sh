@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark (issue 7): KvCluster (3 nodes), etcd 3.4 (3 members, HTTP/JSON gateway), a bare
-# redis-server and a trivial Kestrel endpoint per value size, started fresh on 127.0.0.1, the same workloads offered to each.
+# Side-by-side benchmark (issue 7): KvCluster (3 nodes), etcd 3.4 (3 members, HTTP/JSON gateway), a bare redis-server
+# and a trivial Kestrel endpoint per value size, started fresh on 127.0.0.1, the same workloads offered to each.
 # Writes docs/benchmarks/results.md, results.json and throughput.png, and stops everything it started.
 #
 #   scripts/bench.sh [--rounds R] [--duration S] [--warmup S] [--system-warmup S] [--connections C] [--keys N]
