@@ -27,7 +27,8 @@ public sealed class TrivialEndpointTests : IAsyncLifetime
     [Fact]
     public async Task It_answers_every_request_with_a_body_of_its_configured_size()
     {
-        using var http = new HttpClient();
+        // Loopback only: no proxy from the environment.
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
 
         byte[] body = await http.GetByteArrayAsync(Url);
 
