@@ -14,22 +14,22 @@ public static class DirectResults
     public static IResult Bytes(ReadOnlyMemory<byte> body, string contentType) => new BytesResult(body, contentType);
 
     /// <summary>What <see cref="Bytes"/> does, for a caller that answers without a result object.</summary>
-    public static Task WriteBytesAsync(HttpContext httpContext, ReadOnlyMemory<byte> body, string contentType)
-    {
-        var response = httpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = contentType;
-        response.ContentLength = body.Length;
-        return Completed(response.BodyWriter.WriteAsync(body, httpContext.RequestAborted));
-    }
+    public static Task WriteBytesAsync(HttpContext httpContext, ReadOnlyMemory<byte> body, string contentType) =>
+        WriteAsync(httpContext, StatusCodes.Status200OK, body, contentType);
 
     public static IResult Json<T>(T value, JsonTypeInfo<T> typeInfo, int statusCode) => new JsonResult<T>(value, typeInfo, statusCode);
 
     public static IResult Status(int statusCode) => new StatusResult(statusCode);
 
-    // A write that completed at once (the usual case) needs no Task of its own: AsTask would allocate one per answer.
-    private static Task Completed(ValueTask<System.IO.Pipelines.FlushResult> flush)
+    // The whole body with its Content-Length. A write that completed at once (the usual case) needs no Task of its
+    // own: AsTask would allocate one per answer.
+    private static Task WriteAsync(HttpContext httpContext, int statusCode, ReadOnlyMemory<byte> body, string contentType)
     {
+        var response = httpContext.Response;
+        response.StatusCode = statusCode;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        var flush = response.BodyWriter.WriteAsync(body, httpContext.RequestAborted);
         if (!flush.IsCompletedSuccessfully) return flush.AsTask();
         _ = flush.Result;
         return Task.CompletedTask;
@@ -44,15 +44,8 @@ public static class DirectResults
     // the server an async serializer and the client a chunk decoder for a body of a few dozen bytes.
     private sealed class JsonResult<T>(T value, JsonTypeInfo<T> typeInfo, int statusCode) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            byte[] body = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
-            var response = httpContext.Response;
-            response.StatusCode = statusCode;
-            response.ContentType = "application/json; charset=utf-8";
-            response.ContentLength = body.Length;
-            return Completed(response.BodyWriter.WriteAsync(body, httpContext.RequestAborted));
-        }
+        public Task ExecuteAsync(HttpContext httpContext) =>
+            WriteAsync(httpContext, statusCode, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), "application/json; charset=utf-8");
     }
 
     private sealed class StatusResult(int statusCode) : IResult
