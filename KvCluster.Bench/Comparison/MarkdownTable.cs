@@ -121,8 +121,7 @@ public static class MarkdownTable
             foreach (string scenario in Scenarios.Compared.Append(Scenarios.Trivial))
             {
                 var row = Scenarios.Systems.Append("trivial")
-                    .Select(system => results.Cells.FirstOrDefault(cell =>
-                        cell.Target == system && cell.Workload.Scenario == scenario && cell.Workload.ValueSize == size))
+                    .Select(system => ComparisonBuilder.Find(results.Cells, system, scenario, size))
                     .ToArray();
                 if (row.All(cell => cell is null)) continue;
                 md.Append(Invariant($"| {scenario} | {Scenarios.SizeName(size)} |"));
