@@ -18,25 +18,31 @@ public static class AppendWireFormat
     /// <summary>Largest request body the coordinator reads (a batch of large values).</summary>
     public const int MaxRequestBytes = 64 * 1024 * 1024;
 
+    /// <summary>The request body for <paramref name="commands"/>, each encoded straight into it.</summary>
     public static byte[] EncodeRequest(IReadOnlyList<AppendCommand> commands)
     {
-        var blobs = new byte[commands.Count][];
         int size = Magic.Length + 4;
-        for (int i = 0; i < blobs.Length; i++)
-        {
-            blobs[i] = commands[i].Encoded.IsEmpty ? EntryBlob.Encode(commands[i]) : commands[i].Encoded.ToArray();
-            size += 4 + blobs[i].Length;
-        }
+        foreach (var command in commands) size += 4 + (command.Encoded.IsEmpty ? EntryBlob.GetEncodedLength(command) : command.Encoded.Length);
         var bytes = new byte[size];
         Magic.CopyTo(bytes);
         int at = Magic.Length;
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), blobs.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), commands.Count);
         at += 4;
-        foreach (var blob in blobs)
+        foreach (var command in commands)
         {
-            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), blob.Length);
-            blob.CopyTo(bytes, at + 4);
-            at += 4 + blob.Length;
+            var destination = bytes.AsSpan(at + 4);
+            int length;
+            if (command.Encoded.IsEmpty)
+            {
+                length = EntryBlob.Write(command, destination);
+            }
+            else
+            {
+                command.Encoded.Span.CopyTo(destination);
+                length = command.Encoded.Length;
+            }
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), length);
+            at += 4 + length;
         }
         return bytes;
     }

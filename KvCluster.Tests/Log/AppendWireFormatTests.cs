@@ -38,6 +38,23 @@ public sealed class AppendWireFormatTests
     }
 
     [Fact]
+    public void A_command_is_encoded_in_the_documented_layout()
+    {
+        // EntryBlob's layout, written out by hand: the operation byte, then eight length-prefixed fields (int32 LE).
+        var expected = new List<byte> { (byte)LogOperation.Put };
+        foreach (string field in new[] { "users/ä", "{\"a\":1}", "application/json", "42", "idem", "r1", "00-ab-cd-01", "node-2" })
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(field);
+            expected.AddRange(BitConverter.GetBytes(bytes.Length));
+            expected.AddRange(bytes);
+        }
+
+        Assert.True(BitConverter.IsLittleEndian);
+        Assert.Equal(expected.ToArray(), EntryBlob.Encode(Commands[0]));
+        Assert.Equal(expected.Count, EntryBlob.GetEncodedLength(Commands[0]));
+    }
+
+    [Fact]
     public void Responses_round_trip()
     {
         AppendOutcome[] outcomes = [new(7, false), new(3, true)];
