@@ -1,3 +1,4 @@
+using KvCluster.ServiceDefaults.Diagnostics;
 using KvCluster.ServiceDefaults.Discovery;
 using KvCluster.ServiceDefaults.Health;
 using KvCluster.ServiceDefaults.Resilience;
@@ -5,6 +6,7 @@ using KvCluster.ServiceDefaults.Supervision;
 using KvCluster.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +27,7 @@ public static class Extensions
 {
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
+    public const string RuntimeEndpointPath = "/v1/runtime";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -89,12 +92,14 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         // Unlike the Aspire template these are mapped in every environment: the AppHost and
-        // the cluster view rely on them.
+        // the cluster view rely on them, and the bench reads /v1/runtime around its measured windows.
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(HealthCheckTags.Live),
         });
+        string service = app.Configuration["OTEL_SERVICE_NAME"] ?? app.Environment.ApplicationName;
+        app.MapGet(RuntimeEndpointPath, () => Results.Json(ProcessRuntime.Now(service), ProcessRuntimeJsonContext.Default.ProcessRuntime));
         return app;
     }
 }
