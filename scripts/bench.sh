@@ -182,13 +182,16 @@ warm_up() { # warm_up SYSTEM READ-RATIO ENDPOINT-OPTIONS... : unmeasured load, t
         || log "warm-up of $system failed (see bench-results/runs.log); measuring anyway"
 }
 KV_ARGS=(); for url in "${KV_URLS[@]}"; do KV_ARGS+=(--endpoint "$url"); done
+# The report gives each process's CPU (and for .NET, allocations and GC) per operation: nodes are watched as the
+# target; the coordinator and the Redis servers are named here.
+KV_WATCH=(--watch "http://127.0.0.1:${KV_PORTS[0]}" --watch-redis "127.0.0.1:$KV_REDIS_PORT")
 ETCD_ARGS=(); for url in "${ETCD_URLS[@]}"; do ETCD_ARGS+=(--endpoint "$url"); done
 trivial_url() { echo "http://127.0.0.1:${TRIVIAL_PORT[$1]}"; } # trivial_url SIZE
-REDIS_ARGS=(--endpoint "127.0.0.1:$REDIS_PORT")
+REDIS_ARGS=(--endpoint "127.0.0.1:$REDIS_PORT" --watch-redis "127.0.0.1:$REDIS_PORT")
 cell_on() { # cell_on SYSTEM SCENARIO SIZE RUN-OPTIONS... : a cell against that system's endpoints
     local system=$1; shift
     case "$system" in
-        kvcluster) cell "$system" "$@" "${KV_ARGS[@]}" ;;
+        kvcluster) cell "$system" "$@" "${KV_ARGS[@]}" "${KV_WATCH[@]}" ;;
         etcd) cell "$system" "$@" "${ETCD_ARGS[@]}" ;;
         redis) cell "$system" "$@" "${REDIS_ARGS[@]}" ;;
         trivial) cell "$system" "$@" --endpoint "$(trivial_url "$2")" ;; # $2: the cell's value size

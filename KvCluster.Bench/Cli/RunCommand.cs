@@ -32,10 +32,17 @@ internal static class RunCommand
         var prefill = new Option<bool>("--prefill") { Description = "Write every key once before the warmup, so reads find them" };
         var scenario = new Option<string>("--scenario") { Description = "Name of the workload in the report", DefaultValueFactory = _ => defaults.Scenario };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the report as JSON to this file" };
+        var watch = new Option<string[]>("--watch")
+        {
+            Description = "Base URL of a KvCluster coordinator or node whose CPU and GC per operation the report gives (repeat; a kvcluster target's nodes are watched anyway)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var watchRedis = new Option<string?>("--watch-redis") { Description = "A Redis (connection string such as 127.0.0.1:6379) whose CPU per operation the report gives" };
 
         var command = new Command("run", "Offer a workload to one target and report throughput, latency percentiles and errors")
         {
             target, endpoints, connections, rate, duration, warmup, keys, distribution, valueSize, readRatio, consistency, prefill, scenario, json,
+            watch, watchRedis,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -59,7 +66,11 @@ internal static class RunCommand
                 await result.InvocationConfiguration.Error.WriteLineAsync(problem);
                 return 2;
             }
-            var report = await RunAsync(result.GetValue(target), result.GetValue(endpoints)!, workload, cancellationToken);
+            var kind = result.GetValue(target);
+            string[] endpointList = result.GetValue(endpoints)!;
+            IEnumerable<string> watched = [.. kind == TargetKind.KvCluster ? endpointList : [], .. result.GetValue(watch) ?? []];
+            await using var processes = new ProcessWatch(watched.Select(BenchTargets.BaseUrl), result.GetValue(watchRedis));
+            var report = await RunAsync(kind, endpointList, workload, cancellationToken, processes);
             ReportTable.Write(output, report);
             if (result.GetValue(json) is { } file)
             {
@@ -72,11 +83,12 @@ internal static class RunCommand
     }
 
     /// <summary>Creates the target, runs the workload on it and returns the report.</summary>
-    public static async Task<BenchReport> RunAsync(TargetKind kind, IReadOnlyList<string> endpoints, WorkloadOptions workload, CancellationToken cancellationToken)
+    public static async Task<BenchReport> RunAsync(TargetKind kind, IReadOnlyList<string> endpoints, WorkloadOptions workload, CancellationToken cancellationToken,
+        ProcessWatch? processes = null)
     {
         var keys = new KeySpace(workload.Keys, workload.ValueSize);
         await using var target = await BenchTargets.CreateAsync(kind, endpoints, keys, workload, cancellationToken);
-        var measurement = await LoadRunner.RunAsync(target, workload, cancellationToken);
+        var measurement = await LoadRunner.RunAsync(target, workload, cancellationToken, processes);
         return BenchReport.Create(target.Name, endpoints, workload, measurement);
     }
 }

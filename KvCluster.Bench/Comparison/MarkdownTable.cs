@@ -88,6 +88,7 @@ public static class MarkdownTable
             foreach (var (part, bytes) in memory.Breakdown) md.AppendLine(Invariant($"| {part} | {bytes:0} |"));
         }
 
+        ProcessCostTable.Append(md, cells);
         if (MedianRound.MostRounds(results.Rounds) > 1) AppendRounds(md, results);
 
         var failing = results.Rounds.Where(cell => cell.Errors > 0 || cell.PrefillErrors > 0).ToArray();

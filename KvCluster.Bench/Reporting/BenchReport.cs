@@ -32,6 +32,9 @@ public sealed record BenchReport
     [JsonPropertyName("errors")] public required long Errors { get; init; }
     [JsonPropertyName("errorsByKind")] public required IReadOnlyDictionary<string, long> ErrorsByKind { get; init; }
 
+    /// <summary>What the measured window's operations cost each watched process (the load generator always).</summary>
+    [JsonPropertyName("processCosts")] public IReadOnlyList<ProcessCost> ProcessCosts { get; init; } = [];
+
     [JsonPropertyName("prefillSeconds")] public double PrefillSeconds { get; init; }
     [JsonPropertyName("prefillErrors")] public long PrefillErrors { get; init; }
 
@@ -60,6 +63,7 @@ public sealed record BenchReport
             ErrorsByKind = measurement.Errors,
             PrefillSeconds = Math.Round(measurement.PrefillSeconds, 3),
             PrefillErrors = measurement.PrefillErrors,
+            ProcessCosts = ProcessCost.Between(measurement.ProcessesAtStart, measurement.ProcessesAtEnd, operations),
         };
     }
 }

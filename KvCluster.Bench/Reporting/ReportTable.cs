@@ -27,7 +27,19 @@ public static class ReportTable
         output.WriteLine();
         output.WriteLine(Invariant($"errors      {report.Errors:N0}"));
         foreach (var (kind, count) in report.ErrorsByKind) output.WriteLine(Invariant($"  {count,10:N0}  {kind}"));
+        if (report.ProcessCosts.Count == 0) return;
+        output.WriteLine();
+        output.WriteLine("cost per operation     CPU µs   cores   allocated B   gen0   gen1   gen2   GC pause ms");
+        foreach (var cost in report.ProcessCosts)
+        {
+            output.WriteLine(Invariant($"{cost.Process,-20}{cost.CpuMicrosecondsPerOperation,9:0.0}{cost.Cores,8:0.00}") + Invariant(
+                $"{Optional(cost.AllocatedBytesPerOperation, "N0"),14}{Optional(cost.Gen0Collections, "0"),7}{Optional(cost.Gen1Collections, "0"),7}") + Invariant(
+                $"{Optional(cost.Gen2Collections, "0"),7}{Optional(cost.GcPauseMilliseconds, "0.0"),14}"));
+        }
     }
+
+    private static string Optional<T>(T? value, string format) where T : struct, IFormattable =>
+        value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
 
     private static void WriteRow(TextWriter output, string name, LatencySummary s) =>
         output.WriteLine(Invariant($"{name,-12}{s.Count,11:N0}{s.Mean,10:0.000}{s.P50,10:0.000}{s.P90,10:0.000}{s.P99,10:0.000}{s.P999,10:0.000}{s.Max,10:0.000}"));

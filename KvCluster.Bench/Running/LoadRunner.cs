@@ -18,7 +18,9 @@ public static class LoadRunner
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan PrefillLimit = TimeSpan.FromMinutes(5);
 
-    public static async Task<RunMeasurement> RunAsync(IBenchTarget target, WorkloadOptions options, CancellationToken cancellationToken)
+    /// <summary>Runs the workload; <paramref name="watch"/>'s processes are read when the measured window starts and ends.</summary>
+    public static async Task<RunMeasurement> RunAsync(IBenchTarget target, WorkloadOptions options, CancellationToken cancellationToken,
+        ProcessWatch? watch = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         if (options.Validate() is { } problem) throw new ArgumentException(problem, nameof(options));
@@ -35,7 +37,9 @@ public static class LoadRunner
         var loops = workers.Select((worker, connection) => Task.Run(() => options.IsOpenLoop
             ? OpenLoopAsync(target, options, chooser, window, connection, worker, hardStop.Token)
             : ClosedLoopAsync(target, options, chooser, window, connection, worker, hardStop.Token)));
+        var readings = watch is null ? null : ReadAtWindowEdgesAsync(watch, window, hardStop.Token);
         await Task.WhenAll(loops).ConfigureAwait(false);
+        var (atStart, atEnd) = readings is null ? ([], []) : await readings.ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
         var reads = new Measurement.LatencyHistogram();
@@ -50,7 +54,33 @@ public static class LoadRunner
             foreach (var (kind, count) in worker.Errors) errors[kind] = errors.GetValueOrDefault(kind) + count;
         }
         return new RunMeasurement(reads, writes, serviceTime, errors, options.DurationSeconds, prefillSeconds,
-            workers.Sum(worker => worker.PrefillErrors), startedAt);
+            workers.Sum(worker => worker.PrefillErrors), startedAt)
+        {
+            ProcessesAtStart = atStart,
+            ProcessesAtEnd = atEnd,
+        };
+    }
+
+    private static async Task<(IReadOnlyList<ProcessReading> AtStart, IReadOnlyList<ProcessReading> AtEnd)> ReadAtWindowEdgesAsync(
+        ProcessWatch watch, RunWindow window, CancellationToken stop)
+    {
+        try
+        {
+            await DelayUntilAsync(window.MeasureFrom, stop).ConfigureAwait(false);
+            var atStart = await watch.ReadAsync(stop).ConfigureAwait(false);
+            await DelayUntilAsync(window.End, stop).ConfigureAwait(false);
+            return (atStart, await watch.ReadAsync(stop).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ([], []);
+        }
+    }
+
+    private static Task DelayUntilAsync(long timestamp, CancellationToken stop)
+    {
+        long left = timestamp - Stopwatch.GetTimestamp();
+        return left > 0 ? Task.Delay(TimeSpan.FromSeconds(left / (double)Stopwatch.Frequency), stop) : Task.CompletedTask;
     }
 
     /// <summary>Writes every key once (connection i takes keys i, i+C, ...); returns the seconds it took.</summary>

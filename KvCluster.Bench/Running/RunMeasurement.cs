@@ -11,4 +11,11 @@ public sealed record RunMeasurement(
     double MeasuredSeconds,
     double PrefillSeconds,
     long PrefillErrors,
-    DateTimeOffset StartedAt);
+    DateTimeOffset StartedAt)
+{
+    /// <summary>The watched processes at the start of the measured window (empty when nothing was watched).</summary>
+    public IReadOnlyList<ProcessReading> ProcessesAtStart { get; init; } = [];
+
+    /// <summary>The same processes at its end.</summary>
+    public IReadOnlyList<ProcessReading> ProcessesAtEnd { get; init; } = [];
+}

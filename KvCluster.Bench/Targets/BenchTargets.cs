@@ -22,7 +22,11 @@ public static class BenchTargets
         };
     }
 
-    // A base URL without a trailing slash would drop its last path segment when combined with a relative path.
-    private static Uri[] Urls(IReadOnlyList<string> endpoints) =>
-        [.. endpoints.Select(endpoint => new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/", UriKind.Absolute))];
+    private static Uri[] Urls(IReadOnlyList<string> endpoints) => [.. endpoints.Select(BaseUrl)];
+
+    /// <summary>
+    /// <paramref name="endpoint"/> as a base URL ending in '/': without it, combining it with a relative path would
+    /// drop its last path segment.
+    /// </summary>
+    public static Uri BaseUrl(string endpoint) => new(endpoint.EndsWith('/') ? endpoint : endpoint + "/", UriKind.Absolute);
 }

@@ -20,7 +20,8 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
 
         int exitCode = await BenchCommandLine.InvokeAsync(
             ["run", "--target", "kvcluster", .. endpoints, "--connections", "4", "--duration", "2", "--warmup", "0.5",
-             "--keys", "50", "--read-ratio", "0.5", "--consistency", "session", "--prefill", "--scenario", "smoke", "--json", json],
+             "--keys", "50", "--read-ratio", "0.5", "--consistency", "session", "--prefill", "--scenario", "smoke", "--json", json,
+             "--watch", cluster.Coordinator.Url.ToString(), "--watch-redis", cluster.RedisConnectionString],
             console);
         output.WriteLine(console.ToString());
 
@@ -44,6 +45,14 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         Assert.True(p50 > 0 && p50 <= p99 && p99 <= max, $"percentiles out of order: p50 {p50}, p99 {p99}, max {max}");
         Assert.Equal(root.GetProperty("operations").GetInt64(), latency.GetProperty("count").GetInt64());
         Assert.Contains("throughput", console.ToString());
+
+        // What the window's operations cost each process: every one did work, and the .NET ones allocated.
+        var costs = root.GetProperty("processCosts").EnumerateArray().ToDictionary(cost => cost.GetProperty("process").GetString()!);
+        Assert.Equal(["coordinator", "load generator", "node-1", "node-2", "node-3", "redis"], costs.Keys.Order());
+        Assert.All(costs.Values, cost => Assert.True(cost.GetProperty("cpuUsPerOp").GetDouble() > 0, $"no CPU in {cost}"));
+        Assert.All(costs.Where(cost => cost.Key != "redis"), cost => Assert.True(cost.Value.GetProperty("allocatedBytesPerOp").GetDouble() > 0));
+        Assert.False(costs["redis"].TryGetProperty("allocatedBytesPerOp", out _));
+        Assert.Contains("cost per operation", console.ToString());
 
         // The side-by-side tabulation takes the run's cells and says how long the systems were warmed up.
         string tables = Path.Combine(cluster.StateDirectory, "bench", "tables");

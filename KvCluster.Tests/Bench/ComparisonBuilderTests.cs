@@ -72,6 +72,26 @@ public sealed class ComparisonBuilderTests
     }
 
     [Fact]
+    public void Results_say_where_the_median_round_of_each_watched_cell_spent_its_cpu()
+    {
+        BenchReport[] rounds =
+        [
+            Cell("kvcluster", Scenarios.Write, 100, throughput: 9_000, round: 1) with { ProcessCosts = [Cost("load generator", 40), Cost("node-1", 70), Cost("redis", 30)] },
+            Cell("kvcluster", Scenarios.Write, 100, throughput: 10_000, round: 2) with { ProcessCosts = [Cost("load generator", 35), Cost("node-1", 60), Cost("redis", 25)] },
+            Cell("kvcluster", Scenarios.Write, 100, throughput: 11_000, round: 3) with { ProcessCosts = [Cost("load generator", 30), Cost("node-1", 50), Cost("redis", 20)] },
+            Cell("redis", Scenarios.Write, 100, throughput: 50_000) with { ProcessCosts = [Cost("load generator", 12), Cost("redis", 9)] },
+            Cell("etcd", Scenarios.Write, 100, throughput: 3_000) with { ProcessCosts = [Cost("load generator", 50)] },
+        ];
+
+        string markdown = MarkdownTable.Render(ComparisonBuilder.Build(rounds));
+
+        Assert.Contains("| system | workload | value | load generator | node-1 | redis | all |", markdown);
+        Assert.Contains("| KvCluster | write | 100 B | 35.0 | 60.0 | 25.0 | 120.0 |", markdown);
+        Assert.Contains("| Redis | write | 100 B | 12.0 | – | 9.0 | 21.0 |", markdown);
+        Assert.DoesNotContain("| etcd | write |", markdown); // nothing but the load generator was watched
+    }
+
+    [Fact]
     public void With_an_even_number_of_rounds_the_lower_middle_one_stands_for_the_cell()
     {
         BenchReport[] rounds =
@@ -82,6 +102,9 @@ public sealed class ComparisonBuilderTests
 
         Assert.Equal(20_000, Assert.Single(MedianRound.Of(rounds)).Throughput);
     }
+
+    private static ProcessCost Cost(string process, double cpuMicroseconds) =>
+        new() { Process = process, CpuMicrosecondsPerOperation = cpuMicroseconds, Cores = 0.5 };
 
     private static Dictionary<int, GoalResult> LocalReadGoals(BenchReport[] cells) =>
         ComparisonBuilder.Build(cells).Goals.Where(goal => goal.Name == "local reads vs trivial endpoint").ToDictionary(goal => goal.ValueSize);

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using KvCluster.RedisLog.Client;
+using KvCluster.ServiceDefaults.Diagnostics;
+
+namespace KvCluster.Bench.Running;
+
+/// <summary>
+/// The processes a run reads at the start and the end of its measured window, so the report can say what one
+/// operation cost each of them: the load generator itself, KvCluster services (GET /v1/runtime) and a Redis
+/// server (INFO cpu). A process that cannot be read is left out of that reading, not the run.
+/// </summary>
+public sealed class ProcessWatch : IAsyncDisposable
+{
+    public const string LoadGenerator = "load generator";
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly IReadOnlyList<Uri> _services;
+    private readonly string? _redis;
+    private IRedisClient? _redisClient;
+
+    /// <param name="services">Base URLs of KvCluster nodes or coordinators.</param>
+    /// <param name="redis">A Redis connection string ("127.0.0.1:6379"), or null.</param>
+    public ProcessWatch(IEnumerable<Uri> services, string? redis)
+    {
+        _services = [.. services.Distinct()];
+        _redis = redis;
+    }
+
+    public async Task<IReadOnlyList<ProcessReading>> ReadAsync(CancellationToken cancellationToken)
+    {
+        var self = ProcessRuntime.Now(LoadGenerator);
+        var readings = new List<ProcessReading> { new(LoadGenerator, Stopwatch.GetTimestamp(), self.CpuMilliseconds, self) };
+        foreach (var service in _services)
+        {
+            if (await TryReadServiceAsync(service, cancellationToken).ConfigureAwait(false) is { } reading) readings.Add(reading);
+        }
+        if (_redis is not null && await TryReadRedisAsync(_redis, cancellationToken).ConfigureAwait(false) is { } redis) readings.Add(redis);
+        return readings;
+    }
+
+    private async Task<ProcessReading?> TryReadServiceAsync(Uri service, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var runtime = await _http.GetFromJsonAsync(new Uri(service, "v1/runtime"), ProcessRuntimeJsonContext.Default.ProcessRuntime,
+                cancellationToken).ConfigureAwait(false);
+            return runtime is null ? null : new ProcessReading(runtime.Service, Stopwatch.GetTimestamp(), runtime.CpuMilliseconds, runtime);
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException
+                                    || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
+        }
+    }
+
+    private async Task<ProcessReading?> TryReadRedisAsync(string redis, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _redisClient ??= await RedisClient.ConnectAsync(redis, cancellationToken).ConfigureAwait(false);
+            var info = await _redisClient.ExecuteAsync(new RedisCommand("INFO", 1).Add("cpu"), cancellationToken).ConfigureAwait(false);
+            return new ProcessReading("redis", Stopwatch.GetTimestamp(), RedisCpuMilliseconds(Encoding.UTF8.GetString(info.Bytes.Span)), null);
+        }
+        catch (Exception e) when (e is RedisException or FormatException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The main process's CPU time from INFO cpu ("used_cpu_sys:1.25" and "used_cpu_user:…", seconds).</summary>
+    public static double RedisCpuMilliseconds(string info)
+    {
+        double seconds = 0;
+        int found = 0;
+        foreach (string line in info.Split('\n'))
+        {
+            var (name, value) = line.Split(':', 2) is [var n, var v] ? (n.Trim(), v.Trim()) : ("", "");
+            if (name is not ("used_cpu_sys" or "used_cpu_user")) continue;
+            seconds += double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
+            found++;
+        }
+        return found == 2 ? seconds * 1000 : throw new FormatException("INFO cpu has no used_cpu_sys and used_cpu_user.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        if (_redisClient is not null) await _redisClient.DisposeAsync().ConfigureAwait(false);
+    }
+}
