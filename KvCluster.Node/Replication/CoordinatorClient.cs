@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
@@ -82,9 +83,16 @@ public sealed class CoordinatorClient : BackgroundService
 
         var commands = new AppendCommand[batch.Count];
         for (int i = 0; i < commands.Length; i++) commands[i] = batch[i].Command;
+        // The body comes from a pool (a batch of large values is a large-object-heap array otherwise) and goes back once
+        // the coordinator has answered it, which it does after reading all of it. After a failure the handler may
+        // still be sending from it, so it is left to the GC.
+        int length = AppendWireFormat.GetRequestLength(commands);
+        byte[] body = ArrayPool<byte>.Shared.Rent(length);
+        AppendWireFormat.WriteRequest(commands, body);
+        bool answered = false;
         using var message = new HttpRequestMessage(HttpMethod.Post, "/v1/append")
         {
-            Content = new ByteArrayContent(AppendWireFormat.EncodeRequest(commands)),
+            Content = new ByteArrayContent(body, 0, length),
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue(AppendWireFormat.ContentType);
         // Every command carries its request id, which makes a repeated append harmless: the resilience handler may retry it.
@@ -102,6 +110,7 @@ public sealed class CoordinatorClient : BackgroundService
                 throw new LogUnavailableException($"The coordinator answered {(int)response.StatusCode}: {detail}");
             }
             var outcomes = AppendWireFormat.DecodeResponse(await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false));
+            answered = true;
             if (outcomes.Length != batch.Count) throw new LogUnavailableException("The coordinator's answer does not match the request.");
             long head = 0;
             for (int i = 0; i < outcomes.Length; i++)
@@ -122,6 +131,10 @@ public sealed class CoordinatorClient : BackgroundService
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             var failure = e as LogUnavailableException ?? new LogUnavailableException(e.Message, e);
             foreach (var pending in batch) pending.Waiter.Failed(failure);
+        }
+        finally
+        {
+            if (answered) ArrayPool<byte>.Shared.Return(body);
         }
     }
 

@@ -21,30 +21,43 @@ public static class AppendWireFormat
     /// <summary>The request body for <paramref name="commands"/>, each encoded straight into it.</summary>
     public static byte[] EncodeRequest(IReadOnlyList<AppendCommand> commands)
     {
+        var bytes = new byte[GetRequestLength(commands)];
+        WriteRequest(commands, bytes);
+        return bytes;
+    }
+
+    /// <summary>How many bytes <see cref="WriteRequest"/> writes for <paramref name="commands"/>.</summary>
+    public static int GetRequestLength(IReadOnlyList<AppendCommand> commands)
+    {
         int size = Magic.Length + 4;
         foreach (var command in commands) size += 4 + (command.Encoded.IsEmpty ? EntryBlob.GetEncodedLength(command) : command.Encoded.Length);
-        var bytes = new byte[size];
-        Magic.CopyTo(bytes);
+        return size;
+    }
+
+    /// <summary>Writes the request body for <paramref name="commands"/> at the start of <paramref name="destination"/>; returns its length.</summary>
+    public static int WriteRequest(IReadOnlyList<AppendCommand> commands, Span<byte> destination)
+    {
+        Magic.CopyTo(destination);
         int at = Magic.Length;
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), commands.Count);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[at..], commands.Count);
         at += 4;
         foreach (var command in commands)
         {
-            var destination = bytes.AsSpan(at + 4);
+            var field = destination[(at + 4)..];
             int length;
             if (command.Encoded.IsEmpty)
             {
-                length = EntryBlob.Write(command, destination);
+                length = EntryBlob.Write(command, field);
             }
             else
             {
-                command.Encoded.Span.CopyTo(destination);
+                command.Encoded.Span.CopyTo(field);
                 length = command.Encoded.Length;
             }
-            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), length);
+            BinaryPrimitives.WriteInt32LittleEndian(destination[at..], length);
             at += 4 + length;
         }
-        return bytes;
+        return at;
     }
 
     /// <summary>
