@@ -34,7 +34,8 @@ public sealed record ProcessCost
                 Process = before.Process,
                 CpuMicrosecondsPerOperation = operations > 0 ? Math.Round(cpuMs * 1000 / operations, 1) : 0,
                 Cores = seconds > 0 ? Math.Round(cpuMs / 1000 / seconds, 2) : 0,
-                AllocatedBytesPerOperation = first is null || last is null || operations == 0
+                // The runtime's total can fall when the server GC drops heaps (DATAS): then it says nothing about the window.
+                AllocatedBytesPerOperation = first is null || last is null || operations == 0 || last.AllocatedBytes < first.AllocatedBytes
                     ? null : Math.Round((double)(last.AllocatedBytes - first.AllocatedBytes) / operations, 0),
                 Gen0Collections = last?.Gen0Collections - first?.Gen0Collections,
                 Gen1Collections = last?.Gen1Collections - first?.Gen1Collections,

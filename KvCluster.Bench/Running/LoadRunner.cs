@@ -77,6 +77,7 @@ public static class LoadRunner
         }
     }
 
+    /// <summary>Waits until the Stopwatch reads <paramref name="timestamp"/> (at once when it has passed).</summary>
     private static Task DelayUntilAsync(long timestamp, CancellationToken stop)
     {
         long left = timestamp - Stopwatch.GetTimestamp();
@@ -139,8 +140,7 @@ public static class LoadRunner
             long sent;
             try
             {
-                long early = due - Stopwatch.GetTimestamp();
-                if (early > 0) await Task.Delay(TimeSpan.FromSeconds(early / (double)Stopwatch.Frequency), stop).ConfigureAwait(false);
+                await DelayUntilAsync(due, stop).ConfigureAwait(false);
                 sent = Stopwatch.GetTimestamp();
                 result = await ExecuteAsync(target, connection, read, key, prefill: false, stop).ConfigureAwait(false);
             }

@@ -21,7 +21,7 @@ public sealed record ProcessRuntime(
     public static ProcessRuntime Now(string service) => new(
         service,
         Environment.CpuUsage.TotalTime.TotalMilliseconds,
-        GC.GetTotalAllocatedBytes(precise: false),
+        GC.GetTotalAllocatedBytes(precise: true),
         GC.CollectionCount(0),
         GC.CollectionCount(1),
         GC.CollectionCount(2),

@@ -45,4 +45,16 @@ public sealed class ProcessWatchTests
         Assert.Null(redis.AllocatedBytesPerOperation);
         Assert.Null(redis.Gen0Collections);
     }
+
+    [Fact]
+    public void An_allocation_total_that_fell_during_the_window_gives_no_allocation_figure()
+    {
+        ProcessReading[] atStart = [new("node-1", 0, 1_000, new ProcessRuntime("node-1", 1_000, 500_000, 1, 0, 0, 5, 0))];
+        ProcessReading[] atEnd = [new("node-1", 1_000, 2_000, new ProcessRuntime("node-1", 2_000, 400_000, 2, 0, 0, 6, 0))];
+
+        var cost = Assert.Single(ProcessCost.Between(atStart, atEnd, operations: 100));
+
+        Assert.Null(cost.AllocatedBytesPerOperation);
+        Assert.Equal(10_000, cost.CpuMicrosecondsPerOperation);
+    }
 }
