@@ -12,7 +12,7 @@ public sealed class KvRecord
 
     /// <summary>Makes a record holding its own copy of <paramref name="value"/>.</summary>
     public KvRecord(ReadOnlySpan<byte> value, string contentType, long version, long createdSeq)
-        : this(value.ToArray(), contentType, version, createdSeq)
+        : this(CopyOf(value), contentType, version, createdSeq)
     {
     }
 
@@ -37,6 +37,23 @@ public sealed class KvRecord
     public long CreatedSeq { get; }
 
     public int Size => _value.Length;
+
+    /// <summary>Values at least this large live on the pinned object heap, which a collection never copies.</summary>
+    internal const int PinnedHeapThreshold = 4 * 1024;
+
+    /// <summary>An array for a value of <paramref name="length"/> bytes, to be filled by the caller.</summary>
+    internal static byte[] NewValue(int length) => length >= PinnedHeapThreshold
+        ? GC.AllocateUninitializedArray<byte>(length, pinned: true)
+        : GC.AllocateUninitializedArray<byte>(length);
+
+    /// <summary>A copy of <paramref name="value"/> in an array of its own (see <see cref="NewValue"/>).</summary>
+    internal static byte[] CopyOf(ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty) return [];
+        var copy = NewValue(value.Length);
+        value.CopyTo(copy);
+        return copy;
+    }
 
     /// <summary>Takes ownership of <paramref name="ownedValue"/>; the caller must not keep or change it.</summary>
     internal static KvRecord Own(byte[] ownedValue, string contentType, long version, long createdSeq) =>

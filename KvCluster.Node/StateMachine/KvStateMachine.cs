@@ -198,7 +198,7 @@ public sealed partial class KvStateMachine
             return new ApplyResult(ApplyOutcome.PreconditionFailed, current?.Version ?? 0);
 
         var written = KvRecord.Own(
-            entry.Value.ToArray(),
+            KvRecord.CopyOf(entry.Value.Span),
             _contentTypes.Intern(entry.ContentType),
             version: entry.Seq,
             createdSeq: current?.CreatedSeq ?? entry.Seq);

@@ -127,7 +127,7 @@ internal sealed class SnapshotReader : IDisposable
     public byte[] ReadBytes(string what)
     {
         int length = ReadLength(what);
-        byte[] bytes = length == 0 ? [] : GC.AllocateUninitializedArray<byte>(length);
+        byte[] bytes = length == 0 ? [] : KvRecord.NewValue(length);
         ReadExactly(bytes);
         return bytes;
     }
