@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using KvCluster.RedisLog.Client;
@@ -198,7 +199,7 @@ public sealed class CheckpointStore
         long seq, string id, Stream source, Action<int> chunksStarted, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var inFlight = new Queue<Task<RespValue>>();
+        var inFlight = new Queue<(Task<RespValue> Write, byte[] Buffer)>();
         long ttlMs = (long)PendingChunkTtl.TotalMilliseconds;
         int chunks = 0;
         long total = 0;
@@ -206,32 +207,44 @@ public sealed class CheckpointStore
         {
             while (true)
             {
-                // A fresh array per chunk: the command holds it until sent, and checkpoints are rare.
-                var buffer = new byte[ChunkBytes];
-                int read = await source.ReadAtLeastAsync(buffer, ChunkBytes, throwOnEndOfStream: false, cancellationToken)
+                // Chunk buffers come from a pool: a checkpoint of 100 MB made 200 large-object-heap arrays, and the
+                // coordinator collected generation 2 throughout the windows in which one was written. A buffer goes
+                // back once Redis has answered its SET; the command holds it until then.
+                var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+                int read = await source.ReadAtLeastAsync(buffer.AsMemory(0, ChunkBytes), ChunkBytes, throwOnEndOfStream: false, cancellationToken)
                     .ConfigureAwait(false);
                 if (read == 0)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
                     break;
+                }
                 hash.AppendData(buffer, 0, read);
                 var set = new RedisCommand("SET", 4).Add(_keys.Chunk(seq, id, chunks))
                     .Add(buffer.AsMemory(0, read)).Add("PX").Add(ttlMs);
                 chunksStarted(++chunks);
-                inFlight.Enqueue(_redis.ExecuteAsync(set, cancellationToken));
+                inFlight.Enqueue((_redis.ExecuteAsync(set, cancellationToken), buffer));
                 total += read;
                 if (inFlight.Count >= MaxChunkWritesInFlight)
-                    await inFlight.Dequeue().ConfigureAwait(false);
+                    await CompleteAsync(inFlight.Dequeue()).ConfigureAwait(false);
                 if (read < ChunkBytes)
                     break;
             }
             while (inFlight.Count > 0)
-                await inFlight.Dequeue().ConfigureAwait(false);
+                await CompleteAsync(inFlight.Dequeue()).ConfigureAwait(false);
         }
         finally
         {
-            foreach (var stillPending in inFlight)
+            // A write that failed may still be queued in the client with its buffer: those are left to the GC.
+            foreach (var (stillPending, _) in inFlight)
                 await stillPending.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
         return (chunks, total, Convert.ToHexStringLower(hash.GetCurrentHash()));
+    }
+
+    private static async Task CompleteAsync((Task<RespValue> Write, byte[] Buffer) chunk)
+    {
+        await chunk.Write.ConfigureAwait(false);
+        ArrayPool<byte>.Shared.Return(chunk.Buffer);
     }
 
     private async Task PublishAsync(CheckpointManifest manifest, CancellationToken cancellationToken)
