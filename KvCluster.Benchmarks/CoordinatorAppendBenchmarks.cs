@@ -1,6 +1,5 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
-using KvCluster.Benchmarks.Fixtures;
 using KvCluster.RedisLog.Log;
 using KvCluster.RedisLog.Resp;
 
@@ -10,26 +9,18 @@ namespace KvCluster.Benchmarks;
 /// The coordinator's work per command besides HTTP: decoding a node's append request, hashing each command for
 /// the chain (SequencerScript does it so Redis need not) and writing the commands into the script call.
 /// </summary>
-public class CoordinatorAppendBenchmarks
+public class CoordinatorAppendBenchmarks : BatchBenchmarks
 {
     private static readonly ReadOnlyMemory<byte> Verb = "EVALSHA"u8.ToArray();
     private readonly List<ReadOnlyMemory<byte>> _parts = [];
     private readonly ArrayBufferWriter<byte> _call = new();
-    private LogFixture _log = null!;
-
-    [Params(100, 10_240)]
-    public int ValueSize { get; set; }
-
-    [GlobalSetup]
-    public void Setup() => _log = new LogFixture(MicroBenchmarkConfig.BatchSize, ValueSize);
-
     [Benchmark(OperationsPerInvoke = MicroBenchmarkConfig.BatchSize)]
-    public int DecodeRequest() => AppendWireFormat.DecodeRequest(_log.AppendRequest).Length;
+    public int DecodeRequest() => AppendWireFormat.DecodeRequest(Log.AppendRequest).Length;
 
     [Benchmark(OperationsPerInvoke = MicroBenchmarkConfig.BatchSize)]
     public int DecodeDigestAndWriteCall()
     {
-        var commands = AppendWireFormat.DecodeRequest(_log.AppendRequest);
+        var commands = AppendWireFormat.DecodeRequest(Log.AppendRequest);
         var digests = new byte[commands.Length * ChainHash.CommandDigestLength];
         _parts.Clear();
         _parts.Add(Verb);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
-using KvCluster.Benchmarks.Fixtures;
 using KvCluster.RedisLog.Log;
 using KvCluster.RedisLog.Resp;
 
@@ -10,21 +9,13 @@ namespace KvCluster.Benchmarks;
 /// What every node does with each entry it reads from the log before applying it, piece by piece: parse the XREAD
 /// reply, decode the entries, verify the hash chain.
 /// </summary>
-public class TailBenchmarks
+public class TailBenchmarks : BatchBenchmarks
 {
-    private LogFixture _log = null!;
     private RespValue _reply;
 
-    [Params(100, 10_240)]
-    public int ValueSize { get; set; }
-
-    /// <summary>The entries read, for checking what the benchmark measured.</summary>
-    public LogFixture Log => _log;
-
-    [GlobalSetup]
-    public void Setup()
+    public override void Setup()
     {
-        _log = new LogFixture(MicroBenchmarkConfig.BatchSize, ValueSize);
+        base.Setup();
         _reply = Parse();
     }
 
@@ -37,8 +28,8 @@ public class TailBenchmarks
     [Benchmark(OperationsPerInvoke = MicroBenchmarkConfig.BatchSize)]
     public string VerifyChain()
     {
-        string previous = _log.PreviousChain;
-        foreach (var entry in _log.Entries)
+        string previous = Log.PreviousChain;
+        foreach (var entry in Log.Entries)
         {
             if (!ChainHash.Continues(previous, entry)) throw new InvalidOperationException($"Entry {entry.Seq} breaks the chain.");
             previous = entry.ChainHash;
@@ -47,7 +38,7 @@ public class TailBenchmarks
     }
 
     private RespValue Parse() =>
-        RespReader.TryRead(new ReadOnlySequence<byte>(_log.XReadReply), out var reply, out _)
+        RespReader.TryRead(new ReadOnlySequence<byte>(Log.XReadReply), out var reply, out _)
             ? reply
             : throw new InvalidOperationException("The XREAD reply is incomplete.");
 }
