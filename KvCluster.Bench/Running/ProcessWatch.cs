@@ -16,6 +16,9 @@ public sealed class ProcessWatch : IAsyncDisposable
 {
     public const string LoadGenerator = "load generator";
 
+    // Relative to a service's base URL, so a base URL with a path keeps it.
+    private static readonly string RuntimePath = Microsoft.Extensions.Hosting.Extensions.RuntimeEndpointPath.TrimStart('/');
+
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
     private readonly IReadOnlyList<Uri> _services;
     private readonly string? _redis;
@@ -45,7 +48,7 @@ public sealed class ProcessWatch : IAsyncDisposable
     {
         try
         {
-            var runtime = await _http.GetFromJsonAsync(new Uri(service, "v1/runtime"), ProcessRuntimeJsonContext.Default.ProcessRuntime,
+            var runtime = await _http.GetFromJsonAsync(new Uri(service, RuntimePath), ProcessRuntimeJsonContext.Default.ProcessRuntime,
                 cancellationToken).ConfigureAwait(false);
             return runtime is null ? null : new ProcessReading(runtime.Service, Stopwatch.GetTimestamp(), runtime.CpuMilliseconds, runtime);
         }
