@@ -50,6 +50,11 @@ public sealed class ReadBarrier
     {
         while (true)
         {
+            // Before taking a round, let the requests already queued on the thread pool arrive and join it: without
+            // this the first reader started a round of its own at once (the loop ran synchronously inside its call),
+            // and rounds stayed a few reads each. Fewer, fuller rounds cost fewer GETs — in Redis and in this
+            // node's sockets and wake-ups, which are most of what a linearizable read costs beyond a local one.
+            await Task.Yield();
             TaskCompletionSource<long> round;
             lock (_gate)
             {
