@@ -82,11 +82,11 @@ public sealed class LogFixture
                 Key = Commands[i].Key,
                 SequencedAtUnixMs = sequencedAt,
                 Encoded = blob,
-                ChainFormat = ChainHashFormat.CommandDigest,
+                ChainFormat = ChainHashFormat.CommandXxHash128,
             });
             string seqText = seq.ToString(CultureInfo.InvariantCulture);
             reply.Array(2).Bulk(seqText + "-0")
-                .Array(6).Bulk("e").Bulk(blob).Bulk("t").Bulk(sequencedAt.ToString(CultureInfo.InvariantCulture)).Bulk("c").Bulk(chain);
+                .Array(6).Bulk("e").Bulk(blob).Bulk("t").Bulk(sequencedAt.ToString(CultureInfo.InvariantCulture)).Bulk("x").Bulk(chain);
         }
         lastChain = chain;
         return reply.ToArray();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -8,23 +9,33 @@ namespace KvCluster.RedisLog.Log;
 /// <summary>
 /// The hash chain over the log, as sequencer.lua computes it: SHA-1 over the previous hash, the sequence
 /// number, the command's digest (<see cref="WriteCommandDigest"/> of its <see cref="EntryBlob"/> bytes) and the
-/// time it was sequenced, each length-prefixed. Older entries cover the command's bytes in place of the digest
-/// (<see cref="ChainHashFormat.WholeCommand"/>). A node that recomputes it on apply notices at once when the log
+/// time it was sequenced, each length-prefixed. Older entries cover the command's SHA-1 in place of that digest
+/// (<see cref="ChainHashFormat.CommandSha1"/>), or its bytes (<see cref="ChainHashFormat.WholeCommand"/>). A node that recomputes it on apply notices at once when the log
 /// it reads is not the continuation of the one it applied (Redis lost writes, failed over, or was emptied).
 /// </summary>
 public static class ChainHash
 {
-    /// <summary>Length of a command digest: SHA-1 as lowercase hex, ASCII.</summary>
-    public const int CommandDigestLength = SHA1.HashSizeInBytes * 2;
+    /// <summary>Length of a command digest: XXH128 as lowercase hex, ASCII.</summary>
+    public const int CommandDigestLength = XxHash128Length * 2;
+
+    private const int XxHash128Length = 16;
+    private const int Sha1DigestLength = SHA1.HashSizeInBytes * 2;
 
     [ThreadStatic]
     private static IncrementalHash? t_sha1;
 
     /// <summary>
-    /// The SHA-1 of a command's bytes as lowercase hex ASCII, into <paramref name="hex"/>
+    /// The XXH128 of a command's bytes as lowercase hex ASCII, into <paramref name="hex"/>
     /// (<see cref="CommandDigestLength"/> bytes): what the coordinator hands the sequencer beside each command.
     /// </summary>
     public static void WriteCommandDigest(ReadOnlySpan<byte> command, Span<byte> hex)
+    {
+        Span<byte> digest = stackalloc byte[XxHash128Length];
+        XxHash128.Hash(command, digest);
+        Convert.TryToHexStringLower(digest, hex, out _);
+    }
+
+    private static void WriteSha1Digest(ReadOnlySpan<byte> command, Span<byte> hex)
     {
         Span<byte> digest = stackalloc byte[SHA1.HashSizeInBytes];
         Sha1(command, digest);
@@ -54,12 +65,18 @@ public static class ChainHash
     private static void Hash(string previous, LogEntry entry, Span<byte> digest)
     {
         var command = entry.Encoded.IsEmpty ? EntryBlob.Encode(entry) : entry.Encoded;
-        Span<byte> commandDigest = stackalloc byte[CommandDigestLength];
+        Span<byte> commandDigest = stackalloc byte[Math.Max(CommandDigestLength, Sha1DigestLength)];
         scoped ReadOnlySpan<byte> covered = command.Span;
-        if (entry.ChainFormat == ChainHashFormat.CommandDigest)
+        switch (entry.ChainFormat)
         {
-            WriteCommandDigest(covered, commandDigest);
-            covered = commandDigest;
+            case ChainHashFormat.CommandXxHash128:
+                WriteCommandDigest(covered, commandDigest);
+                covered = commandDigest[..CommandDigestLength];
+                break;
+            case ChainHashFormat.CommandSha1:
+                WriteSha1Digest(covered, commandDigest);
+                covered = commandDigest[..Sha1DigestLength];
+                break;
         }
         // One buffer and one hash call per entry; the numbers are written as text straight into it.
         int size = 96 + Encoding.UTF8.GetMaxByteCount(previous.Length) + covered.Length;

@@ -29,6 +29,6 @@ public sealed record LogEntry
     public ReadOnlyMemory<byte> Encoded { get; init; }
     /// <summary>Chain hash: SHA-1 over the previous entry's hash and this entry (hex), computed by the sequencer.</summary>
     public string ChainHash { get; init; } = "";
-    /// <summary>Whether <see cref="ChainHash"/> covers the command's digest or its bytes (older entries).</summary>
+    /// <summary>Which digest of the command <see cref="ChainHash"/> covers, or its bytes (older entries).</summary>
     public ChainHashFormat ChainFormat { get; init; }
 }

@@ -39,8 +39,8 @@ public static class LogEntryCodec
     }
 
     /// <summary>
-    /// One stream entry: [id, ["e", command bytes, "t", sequenced-at ms, "c", chain hash]]; entries sequenced before
-    /// the chain covered the command's digest carry their hash in "h" instead (<see cref="ChainHashFormat"/>).
+    /// One stream entry: [id, ["e", command bytes, "t", sequenced-at ms, "x", chain hash]]; entries sequenced by earlier
+    /// sequencers carry their hash in "c" or "h" instead (<see cref="ChainHashFormat"/>).
     /// </summary>
     public static LogEntry Decode(RespValue streamEntry)
     {
@@ -51,7 +51,7 @@ public static class LogEntryCodec
         ReadOnlyMemory<byte>? encoded = null;
         long sequencedAt = 0;
         string chain = "";
-        var chainFormat = ChainHashFormat.CommandDigest;
+        var chainFormat = ChainHashFormat.CommandXxHash128;
         for (int i = 0; i + 1 < fields.Count; i += 2)
         {
             var name = fields[i].Bytes.Span;
@@ -61,7 +61,8 @@ public static class LogEntryCodec
             {
                 case (byte)'e': encoded = data.Bytes; break;
                 case (byte)'t': sequencedAt = data.AsInt64(); break;
-                case (byte)'c': chain = data.AsString()!; chainFormat = ChainHashFormat.CommandDigest; break;
+                case (byte)'x': chain = data.AsString()!; chainFormat = ChainHashFormat.CommandXxHash128; break;
+                case (byte)'c': chain = data.AsString()!; chainFormat = ChainHashFormat.CommandSha1; break;
                 case (byte)'h': chain = data.AsString()!; chainFormat = ChainHashFormat.WholeCommand; break;
             }
         }

@@ -2,7 +2,7 @@
 -- KEYS[1] = sequence counter, KEYS[2] = log stream, KEYS[3] = chain hash of the last entry
 -- ARGV[1] = key prefix, ARGV[2] = idempotency-key TTL (s), ARGV[3] = request-id TTL (s),
 -- then one group per append request (a node's batch): its request id, its command count, and three arguments per
--- command: the command's bytes (EntryBlob), its idempotency key and its digest (SHA-1 of the bytes, hex).
+-- command: the command's bytes (EntryBlob), its idempotency key and its digest (XXH128 of the bytes, hex).
 -- A group whose request id was sequenced before (a retried request) is answered with the sequence numbers it got
 -- then; one record per group, not per command, keeps that check to one GET and one SET per request.
 -- Returns, per command, two integers: its sequence number and 1 when it was already in the log.
@@ -21,7 +21,8 @@ local chain = redis.call('GET', KEYS[3]) or ''
 -- digest and the time), so no two different entries hash the same bytes. The coordinator computes the digest:
 -- hashing a 10 KiB command here cost Redis's one thread about as much as the rest of the append. Nodes recompute
 -- the digest from the bytes they read and then the chain (ChainHash), so the chain still covers every byte.
--- The field "c" names this form; entries whose hash covers the whole command carry it in "h".
+-- The field "x" names this form (an XXH128 digest); entries from earlier sequencers carry their hash in "c" (a
+-- SHA-1 digest) or "h" (the command's bytes themselves).
 local sequencedAtField = string.format('%d:%s', #sequencedAt, sequencedAt)
 
 local replies = {}
@@ -48,7 +49,7 @@ while a <= #ARGV do
         seq = seq + 1
         local seqText = string.format('%d', seq)
         chain = redis.sha1hex(string.format('%d:%s%d:%s%d:%s', #chain, chain, #seqText, seqText, #digest, digest) .. sequencedAtField)
-        redis.call('XADD', KEYS[2], seqText .. '-0', 'e', command, 't', sequencedAt, 'c', chain)
+        redis.call('XADD', KEYS[2], seqText .. '-0', 'e', command, 't', sequencedAt, 'x', chain)
         if idempotencyKey ~= '' then
           redis.call('SET', prefix .. 'idem:' .. idempotencyKey, seqText, 'EX', idempotencyTtl)
         end

@@ -43,6 +43,15 @@ public sealed class SequencerScriptTests : IAsyncLifetime
     private async Task<List<LogEntry>> ReadLogAsync() =>
         LogEntryCodec.DecodeRange(await _redis.ExecuteAsync(new RedisCommand("XRANGE").Add(_keys.Log).Add("-").Add("+")));
 
+    // A chain link from its description: SHA-1 of the length-prefixed fields, as lowercase hex.
+    private static string ChainLink(string previous, long seq, byte[] covered, string sequencedAt)
+    {
+        string seqText = seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        byte[] hashed = [.. Encoding.ASCII.GetBytes($"{previous.Length}:{previous}{seqText.Length}:{seqText}{covered.Length}:"), .. covered,
+                         .. Encoding.ASCII.GetBytes($"{sequencedAt.Length}:{sequencedAt}")];
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(hashed));
+    }
+
     [Fact]
     public async Task Batches_get_dense_sequence_numbers_in_order_and_every_field_survives()
     {
@@ -91,7 +100,7 @@ public sealed class SequencerScriptTests : IAsyncLifetime
     {
         await Sequencer().AppendAsync([Put("k", "the value that was sequenced", "r1")]);
         var entry = (await ReadLogAsync())[0];
-        Assert.Equal(ChainHashFormat.CommandDigest, entry.ChainFormat);
+        Assert.Equal(ChainHashFormat.CommandXxHash128, entry.ChainFormat);
         Assert.True(ChainHash.Continues("", entry));
 
         // Same length, one byte different: the digest the script hashed no longer matches what was read.
@@ -100,26 +109,39 @@ public sealed class SequencerScriptTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_log_begun_before_the_digest_verifies_end_to_end_after_the_sequencer_continues_it()
+    public async Task A_log_begun_by_earlier_sequencers_verifies_end_to_end_after_this_one_continues_it()
     {
-        // Entry 1 as the sequencer wrote it before: field "h", SHA-1 over "len:previous" "len:seq" "len:command"
-        // "len:time" with the command's own bytes (written out here from that description, not from ChainHash).
-        byte[] command = EntryBlob.Encode(Put("old", "written by the earlier sequencer", "r0"));
+        // Entries 1 and 2 as earlier sequencers wrote them, written out here from their description, not from
+        // ChainHash: SHA-1 over "len:previous" "len:seq" "len:covered" "len:time", where entry 1 (field "h") covers
+        // the command's own bytes and entry 2 (field "c") the SHA-1 of them as lowercase hex.
         const string SequencedAt = "1700000000000";
-        byte[] covered = [.. Encoding.ASCII.GetBytes($"0:1:1{command.Length}:"), .. command,
-                          .. Encoding.ASCII.GetBytes($"{SequencedAt.Length}:{SequencedAt}")];
-        string oldHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(covered));
+        byte[] firstCommand = EntryBlob.Encode(Put("old", "written by the earlier sequencer", "r0"));
+        string firstHash = ChainLink("", 1, firstCommand, SequencedAt);
+        byte[] secondCommand = EntryBlob.Encode(Put("older", "written by the SHA-1 sequencer", "r00"));
+        byte[] secondDigest = Encoding.ASCII.GetBytes(Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(secondCommand)));
+        string secondHash = ChainLink(firstHash, 2, secondDigest, SequencedAt);
         await _redis.ExecuteAsync(new RedisCommand("XADD").Add(_keys.Log).Add("1-0")
-            .Add("e").Add(command).Add("t").Add(SequencedAt).Add("h").Add(oldHash));
-        await _redis.ExecuteAsync(new RedisCommand("SET").Add(_keys.Sequence).Add("1"));
-        await _redis.ExecuteAsync(new RedisCommand("SET").Add(_keys.Chain).Add(oldHash));
+            .Add("e").Add(firstCommand).Add("t").Add(SequencedAt).Add("h").Add(firstHash));
+        await _redis.ExecuteAsync(new RedisCommand("XADD").Add(_keys.Log).Add("2-0")
+            .Add("e").Add(secondCommand).Add("t").Add(SequencedAt).Add("c").Add(secondHash));
+        await _redis.ExecuteAsync(new RedisCommand("SET").Add(_keys.Sequence).Add("2"));
+        await _redis.ExecuteAsync(new RedisCommand("SET").Add(_keys.Chain).Add(secondHash));
 
         await Sequencer().AppendAsync([Put("new", "written by this one", "r1")]);
 
         var log = await ReadLogAsync();
-        Assert.Equal([ChainHashFormat.WholeCommand, ChainHashFormat.CommandDigest], log.Select(e => e.ChainFormat));
+        Assert.Equal([ChainHashFormat.WholeCommand, ChainHashFormat.CommandSha1, ChainHashFormat.CommandXxHash128],
+            log.Select(e => e.ChainFormat));
         Assert.True(ChainHash.Continues("", log[0]));
         Assert.True(ChainHash.Continues(log[0].ChainHash, log[1]));
+        Assert.True(ChainHash.Continues(log[1].ChainHash, log[2]));
+        // This sequencer's link covers the XXH128 of the command, as lowercase hex.
+        byte[] thirdDigest = Encoding.ASCII.GetBytes(Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(log[2].Encoded.Span)));
+        Assert.Equal(ChainLink(secondHash, 3, thirdDigest, log[2].SequencedAtUnixMs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            log[2].ChainHash);
+        // A changed byte in the SHA-1 entry's command breaks its link.
+        Assert.False(ChainHash.Continues(log[0].ChainHash,
+            log[1] with { Encoded = EntryBlob.Encode(Put("older", "written by the SHA-1 sequenceR", "r00")) }));
         Assert.Equal("written by the earlier sequencer", Encoding.UTF8.GetString(log[0].Value.Span));
     }
 
