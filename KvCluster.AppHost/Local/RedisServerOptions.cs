@@ -17,6 +17,13 @@ public sealed record RedisServerOptions
     /// times the dataset on disk between rewrites.
     /// </summary>
     public int AofRewritePercentage { get; init; } = 400;
+    /// <summary>
+    /// Whether a rewrite compresses the AOF's base (its RDB preamble) with LZF, Redis's default. The rewrite child
+    /// shares the machine with the cluster, and under sustained 10 KiB writes compressing cost it 36-108 µs of CPU per
+    /// write against 11-15 µs without (7-14 % of all the CPU a write took, against 2-3 %), for values that mostly do not
+    /// shrink under LZF. Off, the base file is as large as the data it holds.
+    /// </summary>
+    public bool RdbCompression { get; init; }
     /// <summary>When set, clients must AUTH with this password (the default user's).</summary>
     public string? Password { get; init; }
     /// <summary>Further arguments, e.g. "--user", "alice", "on", "&gt;secret", "~*", "+@all".</summary>

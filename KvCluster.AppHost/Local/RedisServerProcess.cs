@@ -130,6 +130,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
         yield return "--appendfsync"; yield return Options.AppendFsync;
         yield return "--auto-aof-rewrite-percentage";
         yield return Options.AofRewritePercentage.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        yield return "--rdbcompression"; yield return Options.RdbCompression ? "yes" : "no";
         // Snapshots would only duplicate the AOF; the log is the durable record.
         yield return "--save"; yield return "";
         yield return "--daemonize"; yield return "no";

@@ -33,11 +33,13 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
         Assert.Equal(3, endpoints.Nodes.Select(node => node.Url.Port).Distinct().Count());
         Assert.All(cluster.Nodes, node => Assert.True(Directory.Exists(node.DataDirectory), node.DataDirectory));
 
-        // The private Redis keeps the log in an AOF, fsynced as asked, rewritten only after it has grown fourfold.
+        // The private Redis keeps the log in an AOF, fsynced as asked, rewritten only after it has grown fourfold,
+        // without compressing the rewritten base.
         await using var redis = await RedisClient.ConnectAsync(cluster.RedisConnectionString);
         Assert.Equal("yes", await ConfigAsync(redis, "appendonly"));
         Assert.Equal("everysec", await ConfigAsync(redis, "appendfsync"));
         Assert.Equal("400", await ConfigAsync(redis, "auto-aof-rewrite-percentage"));
+        Assert.Equal("no", await ConfigAsync(redis, "rdbcompression"));
         cluster.AssertNoErrorsLogged();
     }
 
