@@ -10,11 +10,13 @@ namespace KvCluster.Bench.Running;
 /// <summary>
 /// The processes a run reads at the start and the end of its measured window, so the report can say what one
 /// operation cost each of them: the load generator itself, KvCluster services (GET /v1/runtime) and a Redis
-/// server (INFO cpu). A process that cannot be read is left out of that reading, not the run.
+/// server and the rewrites it forks (INFO cpu). A process that cannot be read is left out of that reading, not the run.
 /// </summary>
 public sealed class ProcessWatch : IAsyncDisposable
 {
     public const string LoadGenerator = "load generator";
+    public const string Redis = "redis";
+    public const string RedisRewrites = "redis rewrites";
 
     // Relative to a service's base URL, so a base URL with a path keeps it.
     private static readonly string RuntimePath = Microsoft.Extensions.Hosting.Extensions.RuntimeEndpointPath.TrimStart('/');
@@ -40,7 +42,7 @@ public sealed class ProcessWatch : IAsyncDisposable
         {
             if (await TryReadServiceAsync(service, cancellationToken).ConfigureAwait(false) is { } reading) readings.Add(reading);
         }
-        if (_redis is not null && await TryReadRedisAsync(_redis, cancellationToken).ConfigureAwait(false) is { } redis) readings.Add(redis);
+        if (_redis is not null) readings.AddRange(await TryReadRedisAsync(_redis, cancellationToken).ConfigureAwait(false));
         return readings;
     }
 
@@ -59,33 +61,46 @@ public sealed class ProcessWatch : IAsyncDisposable
         }
     }
 
-    private async Task<ProcessReading?> TryReadRedisAsync(string redis, CancellationToken cancellationToken)
+    // Redis's own process, and apart from it the children it forked (AOF rewrites), which run on the same cores:
+    // their CPU is counted when a child ends, so a window holds a whole rewrite or none of it.
+    private async Task<IReadOnlyList<ProcessReading>> TryReadRedisAsync(string redis, CancellationToken cancellationToken)
     {
         try
         {
             _redisClient ??= await RedisClient.ConnectAsync(redis, cancellationToken).ConfigureAwait(false);
             var info = await _redisClient.ExecuteAsync(new RedisCommand("INFO", 1).Add("cpu"), cancellationToken).ConfigureAwait(false);
-            return new ProcessReading("redis", Stopwatch.GetTimestamp(), RedisCpuMilliseconds(Encoding.UTF8.GetString(info.Bytes.Span)), null);
+            string text = Encoding.UTF8.GetString(info.Bytes.Span);
+            long now = Stopwatch.GetTimestamp();
+            return
+            [
+                new ProcessReading(Redis, now, RedisCpuMilliseconds(text), null),
+                new ProcessReading(RedisRewrites, now, RedisCpuMilliseconds(text, children: true), null),
+            ];
         }
         catch (Exception e) when (e is RedisException or FormatException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return null;
+            return [];
         }
     }
 
-    /// <summary>The main process's CPU time from INFO cpu ("used_cpu_sys:1.25" and "used_cpu_user:…", seconds).</summary>
-    public static double RedisCpuMilliseconds(string info)
+    /// <summary>
+    /// CPU time from INFO cpu ("used_cpu_sys:1.25" and "used_cpu_user:…", seconds): the main process's, or with
+    /// <paramref name="children"/> that of the children it forked and waited for ("used_cpu_sys_children", …).
+    /// </summary>
+    public static double RedisCpuMilliseconds(string info, bool children = false)
     {
+        string sys = children ? "used_cpu_sys_children" : "used_cpu_sys";
+        string user = children ? "used_cpu_user_children" : "used_cpu_user";
         double seconds = 0;
         int found = 0;
         foreach (string line in info.Split('\n'))
         {
             var (name, value) = line.Split(':', 2) is [var n, var v] ? (n.Trim(), v.Trim()) : ("", "");
-            if (name is not ("used_cpu_sys" or "used_cpu_user")) continue;
+            if (name != sys && name != user) continue;
             seconds += double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
             found++;
         }
-        return found == 2 ? seconds * 1000 : throw new FormatException("INFO cpu has no used_cpu_sys and used_cpu_user.");
+        return found == 2 ? seconds * 1000 : throw new FormatException($"INFO cpu has no {sys} and {user}.");
     }
 
     public async ValueTask DisposeAsync()

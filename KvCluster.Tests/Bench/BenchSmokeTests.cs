@@ -46,12 +46,16 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         Assert.Equal(root.GetProperty("operations").GetInt64(), latency.GetProperty("count").GetInt64());
         Assert.Contains("throughput", console.ToString());
 
-        // What the window's operations cost each process: every one did work, and the .NET ones allocated.
+        // What the window's operations cost each process: every one did work, and the .NET ones allocated. Redis's
+        // rewrites are there too, with no CPU unless one ended within this short window.
         var costs = root.GetProperty("processCosts").EnumerateArray().ToDictionary(cost => cost.GetProperty("process").GetString()!);
-        Assert.Equal(["coordinator", "load generator", "node-1", "node-2", "node-3", "redis"], costs.Keys.Order());
-        Assert.All(costs.Values, cost => Assert.True(cost.GetProperty("cpuUsPerOp").GetDouble() > 0, $"no CPU in {cost}"));
-        Assert.All(costs.Where(cost => cost.Key != "redis"), cost => Assert.True(cost.Value.GetProperty("allocatedBytesPerOp").GetDouble() > 0));
-        Assert.False(costs["redis"].TryGetProperty("allocatedBytesPerOp", out _));
+        Assert.Equal(["coordinator", "load generator", "node-1", "node-2", "node-3", "redis", "redis rewrites"], costs.Keys.Order());
+        string[] redis = ["redis", "redis rewrites"];
+        Assert.All(costs.Where(cost => cost.Key != "redis rewrites"),
+            cost => Assert.True(cost.Value.GetProperty("cpuUsPerOp").GetDouble() > 0, $"no CPU in {cost}"));
+        Assert.True(costs["redis rewrites"].GetProperty("cpuUsPerOp").GetDouble() >= 0);
+        Assert.All(costs.Where(cost => !redis.Contains(cost.Key)), cost => Assert.True(cost.Value.GetProperty("allocatedBytesPerOp").GetDouble() > 0));
+        Assert.All(redis, name => Assert.False(costs[name].TryGetProperty("allocatedBytesPerOp", out _)));
         Assert.Contains("cost per operation", console.ToString());
 
         // The side-by-side tabulation takes the run's cells and says how long the systems were warmed up.

@@ -7,11 +7,13 @@ namespace KvCluster.Tests.Bench;
 public sealed class ProcessWatchTests
 {
     [Fact]
-    public void Redis_cpu_is_the_main_process_system_and_user_time()
+    public void Redis_cpu_is_the_main_process_system_and_user_time_and_apart_from_it_its_children()
     {
-        const string info = "# CPU\r\nused_cpu_sys:1.250000\r\nused_cpu_user:2.500000\r\nused_cpu_sys_children:9.0\r\nused_cpu_user_children:9.0\r\n";
+        const string info = "# CPU\r\nused_cpu_sys:1.250000\r\nused_cpu_user:2.500000\r\nused_cpu_sys_children:9.0\r\nused_cpu_user_children:0.5\r\n";
         Assert.Equal(3750, ProcessWatch.RedisCpuMilliseconds(info), precision: 6);
+        Assert.Equal(9500, ProcessWatch.RedisCpuMilliseconds(info, children: true), precision: 6);
         Assert.Throws<FormatException>(() => ProcessWatch.RedisCpuMilliseconds("# CPU\r\nused_cpu_sys:1.0\r\n"));
+        Assert.Throws<FormatException>(() => ProcessWatch.RedisCpuMilliseconds("# CPU\r\nused_cpu_sys:1.0\r\nused_cpu_user:1.0\r\n", children: true));
     }
 
     [Fact]
