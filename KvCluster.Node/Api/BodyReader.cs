@@ -19,7 +19,8 @@ internal static class BodyReader
         {
             if (declared is long length)
             {
-                var buffer = new byte[length];
+                // Read in full or not used at all, so not zeroed first.
+                var buffer = GC.AllocateUninitializedArray<byte>((int)length);
                 await request.Body.ReadExactlyAsync(buffer, cancellationToken);
                 return buffer;
             }

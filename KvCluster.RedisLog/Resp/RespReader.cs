@@ -129,7 +129,9 @@ public static class RespReader
             {
                 TryReadLength(ref reader, "bulk string length", MaxBulkLength, out long length);
                 if (length < 0) return RespValue.Null;
-                var payload = length == 0 ? [] : new byte[length];
+                // Filled at once from the reply (Scan saw all of it), so zeroing it first would be wasted: for a 10 KiB
+                // value that memset was a twentieth of a node's CPU per applied entry.
+                var payload = length == 0 ? [] : GC.AllocateUninitializedArray<byte>((int)length);
                 reader.TryCopyTo(payload);
                 reader.Advance(length + 2);
                 return RespValue.BulkString(payload);
