@@ -10,8 +10,9 @@ namespace KvCluster.RedisLog.Log;
 /// The hash chain over the log, as sequencer.lua computes it: SHA-1 over the previous hash, the sequence
 /// number, the command's digest (<see cref="WriteCommandDigest"/> of its <see cref="EntryBlob"/> bytes) and the
 /// time it was sequenced, each length-prefixed. Older entries cover the command's SHA-1 in place of that digest
-/// (<see cref="ChainHashFormat.CommandSha1"/>), or its bytes (<see cref="ChainHashFormat.WholeCommand"/>). A node that recomputes it on apply notices at once when the log
-/// it reads is not the continuation of the one it applied (Redis lost writes, failed over, or was emptied).
+/// (<see cref="ChainHashFormat.CommandSha1"/>), or its bytes (<see cref="ChainHashFormat.WholeCommand"/>). A node
+/// that recomputes it on apply notices at once when the log it reads is not the continuation of the one it applied
+/// (Redis lost writes, failed over, or was emptied).
 /// </summary>
 public static class ChainHash
 {
@@ -77,6 +78,8 @@ public static class ChainHash
                 WriteSha1Digest(covered, commandDigest);
                 covered = commandDigest[..Sha1DigestLength];
                 break;
+            case ChainHashFormat.WholeCommand:
+                break; // the command's bytes themselves
         }
         // One buffer and one hash call per entry; the numbers are written as text straight into it.
         int size = 96 + Encoding.UTF8.GetMaxByteCount(previous.Length) + covered.Length;
