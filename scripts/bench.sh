@@ -8,7 +8,8 @@
 #
 # Defaults: each system first gets 30 s of unmeasured mixed load (the .NET JIT needs that long to settle on two
 # busy cores); then every cell runs in 3 rounds of 6 s measured after 2 s warmup, 64 connections, 10,000 keys,
-# values of 100 B and 10 KiB, and the table shows each cell's median round: about 15 minutes in all.
+# values of 100 B and 10 KiB; the table shows each cell's median round, and each ratio is the median of the ratios
+# of rounds that ran next to each other: about 15 minutes in all.
 # Installs etcd-server, redis-server and librsvg2-bin with apt-get when missing.
 set -euo pipefail
 
@@ -36,7 +37,7 @@ while [[ $# -gt 0 ]]; do
         --memory-keys) MEMORY_KEYS=$2; shift 2 ;;
         --kv-fsync) KV_FSYNC=$2; shift 2 ;;
         --output) OUTPUT=$2; shift 2 ;;
-        -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "Unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -204,7 +205,8 @@ cell_on() { # cell_on SYSTEM SCENARIO SIZE RUN-OPTIONS... : a cell against that 
 }
 # Each workload runs on every system in turn, round after round, the trivial endpoint right after KvCluster's
 # local reads: this machine's speed drifts by tens of percent over minutes, and measuring the two sides of a ratio
-# next to each other, several times, keeps a slow spell from landing on one side only (compare takes the median).
+# next to each other, several times, keeps a slow spell from landing on one side only (compare divides the rounds
+# that ran together and takes the median of those ratios).
 rounds_of() { # rounds_of STEP... : runs the step (a function of the round) ROUNDS times
     for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do "$@"; done
 }

@@ -7,7 +7,10 @@ namespace KvCluster.Bench.Comparison;
 /// <summary>Collects the cell reports of one run and computes the ratios against the targets of issue 7.</summary>
 public static class ComparisonBuilder
 {
-    /// <summary>The comparison of a run from every round it measured; each cell is its <see cref="MedianRound"/>.</summary>
+    /// <summary>
+    /// The comparison of a run from every round it measured: each cell is its <see cref="MedianRound"/>, and each
+    /// target's ratio the median of the ratios of rounds that ran next to each other (<see cref="PairedRatio"/>).
+    /// </summary>
     public static ComparisonResults Build(IReadOnlyList<BenchReport> rounds)
     {
         ArgumentNullException.ThrowIfNull(rounds);
@@ -15,10 +18,10 @@ public static class ComparisonBuilder
         var goals = new List<GoalResult>();
         foreach (int size in cells.Select(cell => cell.Workload.ValueSize).Distinct().Order())
         {
-            goals.Add(ThroughputGoal(cells, "writes vs etcd", Scenarios.Write, size, "etcd", Scenarios.Write, minimum: 4));
-            goals.Add(ThroughputGoal(cells, "linearizable reads vs etcd", Scenarios.ReadLinearizable, size, "etcd", Scenarios.ReadLinearizable, minimum: 5));
-            goals.Add(ThroughputGoal(cells, "local reads vs trivial endpoint", Scenarios.ReadLocal, size, "trivial", Scenarios.Trivial, minimum: 0.7));
-            goals.Add(WriteLatencyGoal(cells, size));
+            goals.Add(ThroughputGoal(rounds, cells, "writes vs etcd", Scenarios.Write, size, "etcd", Scenarios.Write, minimum: 4));
+            goals.Add(ThroughputGoal(rounds, cells, "linearizable reads vs etcd", Scenarios.ReadLinearizable, size, "etcd", Scenarios.ReadLinearizable, minimum: 5));
+            goals.Add(ThroughputGoal(rounds, cells, "local reads vs trivial endpoint", Scenarios.ReadLocal, size, "trivial", Scenarios.Trivial, minimum: 0.7));
+            goals.Add(WriteLatencyGoal(rounds, cells, size));
         }
         return new ComparisonResults
         {
@@ -43,20 +46,32 @@ public static class ComparisonBuilder
     public static BenchReport? Find(IReadOnlyList<BenchReport> cells, string system, string scenario, int valueSize) =>
         cells.FirstOrDefault(cell => cell.Target == system && cell.Workload.Scenario == scenario && cell.Workload.ValueSize == valueSize);
 
-    private static GoalResult ThroughputGoal(IReadOnlyList<BenchReport> cells, string name, string scenario, int size,
-        string referenceSystem, string referenceScenario, double minimum)
+    private static GoalResult ThroughputGoal(IReadOnlyList<BenchReport> rounds, IReadOnlyList<BenchReport> cells, string name, string scenario,
+        int size, string referenceSystem, string referenceScenario, double minimum)
     {
-        double? ours = Find(cells, "kvcluster", scenario, size)?.Throughput;
-        double? reference = Find(cells, referenceSystem, referenceScenario, size)?.Throughput;
-        double? ratio = ours is { } o && reference is > 0 ? Math.Round(o / reference.Value, 2) : null;
-        return new GoalResult(name, size, $"≥ {minimum:0.#}×", ours, reference, ratio, ratio >= minimum);
+        var ours = Find(cells, "kvcluster", scenario, size);
+        var reference = Find(cells, referenceSystem, referenceScenario, size);
+        var perRound = Rounded(PairedRatio.PerRound(rounds, ours, reference, cell => cell.Throughput));
+        double? ratio = PairedRatio.Median(perRound);
+        return new GoalResult(name, size, $"≥ {minimum:0.#}×", ours?.Throughput, reference?.Throughput, ratio, ratio >= minimum)
+        {
+            RoundRatios = perRound,
+        };
     }
 
-    private static GoalResult WriteLatencyGoal(IReadOnlyList<BenchReport> cells, int size)
+    // Higher is better here too: etcd's p99 over KvCluster's, so above 1 means KvCluster's is lower.
+    private static GoalResult WriteLatencyGoal(IReadOnlyList<BenchReport> rounds, IReadOnlyList<BenchReport> cells, int size)
     {
-        double? ours = Find(cells, "kvcluster", Scenarios.Write, size)?.WriteLatency.P99;
-        double? reference = Find(cells, "etcd", Scenarios.Write, size)?.WriteLatency.P99;
-        double? ratio = ours is > 0 && reference is { } r ? Math.Round(r / ours.Value, 2) : null;
-        return new GoalResult("p99 write latency (ms) vs etcd", size, "below etcd's", ours, reference, ratio, ours < reference);
+        var ours = Find(cells, "kvcluster", Scenarios.Write, size);
+        var reference = Find(cells, "etcd", Scenarios.Write, size);
+        var perRound = Rounded(PairedRatio.PerRound(rounds, reference, ours, cell => cell.WriteLatency.P99));
+        double? ratio = PairedRatio.Median(perRound);
+        return new GoalResult("p99 write latency (ms) vs etcd", size, "below etcd's", ours?.WriteLatency.P99, reference?.WriteLatency.P99, ratio,
+            ratio > 1)
+        {
+            RoundRatios = perRound,
+        };
     }
+
+    private static double[] Rounded(IReadOnlyList<double> ratios) => [.. ratios.Select(ratio => Math.Round(ratio, 2))];
 }

@@ -28,7 +28,11 @@ public sealed record MachineDescription(
     [property: JsonPropertyName("os")] string Os,
     [property: JsonPropertyName("runtime")] string Runtime);
 
-/// <summary>A target of issue 7, as measured: <c>Ratio</c> is KvCluster over the reference (for latency: reference over KvCluster, so higher is better everywhere).</summary>
+/// <summary>
+/// A target of issue 7, as measured. <c>KvCluster</c> and <c>Reference</c> are the two cells' median rounds;
+/// <c>Ratio</c> is the median of <see cref="RoundRatios"/>, KvCluster over the reference round by round (for latency:
+/// reference over KvCluster, so higher is better everywhere).
+/// </summary>
 public sealed record GoalResult(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("valueSize")] int ValueSize,
@@ -36,4 +40,8 @@ public sealed record GoalResult(
     [property: JsonPropertyName("kvcluster")] double? KvCluster,
     [property: JsonPropertyName("reference")] double? Reference,
     [property: JsonPropertyName("ratio")] double? Ratio,
-    [property: JsonPropertyName("met")] bool Met);
+    [property: JsonPropertyName("met")] bool Met)
+{
+    /// <summary>The ratio in each round, in the order the rounds ran (<see cref="PairedRatio"/>).</summary>
+    [JsonPropertyName("roundRatios")] public IReadOnlyList<double> RoundRatios { get; init; } = [];
+}

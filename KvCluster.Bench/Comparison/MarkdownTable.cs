@@ -27,7 +27,8 @@ public static class MarkdownTable
             if (rounds > 1)
             {
                 md.AppendLine(Invariant($"Each cell ran {rounds} times, the rounds of a workload taking turns between the systems; the tables show each cell's ") +
-                    "median round by throughput (every round is listed at the end), so a slow or fast spell of the machine moves no ratio on its own.");
+                    "median round by throughput (every round is listed at the end), and each ratio is the median of the rounds' ratios, a round of KvCluster " +
+                    "over the round of the other system that ran next to it, so a slow or fast spell of the machine moves no ratio on its own.");
             }
             if (results.SystemWarmupSeconds > 0)
             {
@@ -48,7 +49,7 @@ public static class MarkdownTable
                 if (row.All(cell => cell is null)) continue;
                 md.Append(Invariant($"| {scenario} | {Scenarios.SizeName(size)} |"));
                 foreach (var cell in row) md.Append(Invariant($" {Throughput(cell)} | {Latency(cell)} |"));
-                md.AppendLine($" {Ratio(row[0], row[1])} |");
+                md.AppendLine($" {Ratio(PairedRatio.Median(PairedRatio.PerRound(results.Rounds, row[0], row[1], cell => cell.Throughput)))} |");
             }
         }
         var trivials = cells.Where(cell => cell.Target == "trivial" && cell.Workload.Scenario == Scenarios.Trivial)
@@ -65,15 +66,18 @@ public static class MarkdownTable
         md.AppendLine();
         md.AppendLine("## Targets of issue 7");
         md.AppendLine();
-        md.AppendLine("| target | value | goal | KvCluster | reference | ratio | met |");
-        md.AppendLine("|---|---|---|---:|---:|---:|---|");
+        md.AppendLine("| target | value | goal | KvCluster | reference | ratio | each round | met |");
+        md.AppendLine("|---|---|---|---:|---:|---:|---:|---|");
         foreach (var goal in results.Goals)
         {
+            string eachRound = goal.RoundRatios.Count == 0 ? "–" : string.Join(" · ", goal.RoundRatios.Select(r => Invariant($"{r:0.00}")));
             md.AppendLine(Invariant($"| {goal.Name} | {Scenarios.SizeName(goal.ValueSize)} | {goal.Goal} | {Number(goal.KvCluster)} | {Number(goal.Reference)} | ") +
-                Invariant($"{(goal.Ratio is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "–")} | {(goal.Met ? "yes" : "**no**")} |"));
+                Invariant($"{Ratio(goal.Ratio)} | {eachRound} | {(goal.Met ? "yes" : "**no**")} |"));
         }
         md.AppendLine();
-        md.AppendLine("Ratios are KvCluster over the reference (for latency, the reference's p99 over KvCluster's), so above 1 is KvCluster ahead.");
+        md.AppendLine("KvCluster and reference are the two cells' median rounds. Ratios are KvCluster over the reference (for latency, the reference's " +
+            "p99 over KvCluster's), so above 1 is KvCluster ahead; each round's ratio divides two cells that ran next to each other, and the " +
+            "target's ratio is the median of those.");
 
         if (results.Memory is { } memory)
         {
@@ -141,8 +145,7 @@ public static class MarkdownTable
 
     private static string Latency(BenchReport? cell) => cell is null ? "–" : Invariant($"{cell.Latency.P50:0.00} / {cell.Latency.P99:0.00}");
 
-    private static string Ratio(BenchReport? ours, BenchReport? reference) =>
-        ours is null || reference is not { Throughput: > 0 } ? "–" : Invariant($"{ours.Throughput / reference.Throughput:0.00}×");
+    private static string Ratio(double? ratio) => ratio is { } r ? Invariant($"{r:0.00}×") : "–";
 
     private static string Number(double? value) => value switch
     {

@@ -63,12 +63,58 @@ public sealed class ComparisonBuilderTests
         var writes = results.Goals.Single(goal => goal.Name == "writes vs etcd");
         Assert.Equal(12_000, writes.KvCluster);
         Assert.Equal(3_000, writes.Reference);
-        Assert.Equal(4, writes.Ratio);
         Assert.Equal(2, results.Cells.Count);
         Assert.Equal(6, results.Rounds.Count);
         string markdown = MarkdownTable.Render(results);
         Assert.Contains("Each cell ran 3 times", markdown);
         Assert.Contains("| write | 100 B | 10,000 · 14,000 · **12,000** | **3,000** · 4,000 · 2,000 | – | – |", markdown);
+    }
+
+    [Fact]
+    public void A_targets_ratio_is_the_median_of_the_ratios_of_rounds_that_ran_next_to_each_other()
+    {
+        // Round 2 ran in a slow spell of the machine, and both systems felt it; the medians of the two cells (14,000 and
+        // 3,500) come from different spells and would make 4.0×.
+        BenchReport[] rounds =
+        [
+            Cell("kvcluster", Scenarios.Write, 100, throughput: 15_000, round: 1, p99: 10),
+            Cell("etcd", Scenarios.Write, 100, throughput: 5_000, round: 1, p99: 30),
+            Cell("kvcluster", Scenarios.Write, 100, throughput: 10_000, round: 2, p99: 20),
+            Cell("etcd", Scenarios.Write, 100, throughput: 3_300, round: 2, p99: 50),
+            Cell("kvcluster", Scenarios.Write, 100, throughput: 14_000, round: 3, p99: 12),
+            Cell("etcd", Scenarios.Write, 100, throughput: 3_500, round: 3, p99: 24),
+        ];
+
+        var results = ComparisonBuilder.Build(rounds);
+
+        var writes = results.Goals.Single(goal => goal.Name == "writes vs etcd");
+        Assert.Equal([3.0, 3.03, 4.0], writes.RoundRatios);
+        Assert.Equal(3.03, writes.Ratio);
+        Assert.False(writes.Met);
+        var latency = results.Goals.Single(goal => goal.Name == "p99 write latency (ms) vs etcd");
+        Assert.Equal([3.0, 2.5, 2.0], latency.RoundRatios);
+        Assert.Equal(2.5, latency.Ratio);
+        Assert.True(latency.Met);
+        string markdown = MarkdownTable.Render(results);
+        Assert.Contains("| writes vs etcd | 100 B | ≥ 4× | 14,000 | 3,500 | 3.03× | 3.00 · 3.03 · 4.00 | **no** |", markdown);
+        Assert.Contains("| write | 100 B | 14,000 | 12.00 / 12.00 | 3,500 | 24.00 / 24.00 | – | – | 3.03× |", markdown);
+    }
+
+    [Fact]
+    public void A_round_measured_on_one_side_only_is_left_out_of_the_ratio()
+    {
+        BenchReport[] rounds =
+        [
+            Cell("kvcluster", Scenarios.ReadLocal, 100, throughput: 30_000, round: 1),
+            Cell("trivial", Scenarios.Trivial, 100, throughput: 40_000, round: 1),
+            Cell("kvcluster", Scenarios.ReadLocal, 100, throughput: 36_000, round: 2),
+        ];
+
+        var goal = LocalReadGoals(rounds)[100];
+
+        Assert.Equal([0.75], goal.RoundRatios);
+        Assert.Equal(0.75, goal.Ratio);
+        Assert.True(goal.Met);
     }
 
     [Fact]
@@ -109,11 +155,19 @@ public sealed class ComparisonBuilderTests
     private static Dictionary<int, GoalResult> LocalReadGoals(BenchReport[] cells) =>
         ComparisonBuilder.Build(cells).Goals.Where(goal => goal.Name == "local reads vs trivial endpoint").ToDictionary(goal => goal.ValueSize);
 
-    private static BenchReport Cell(string target, string scenario, int valueSize, double throughput, int round = 1)
+    private static BenchReport Cell(string target, string scenario, int valueSize, double throughput, int round = 1, double? p99 = null)
     {
         var latency = new LatencyHistogram();
         latency.Record(1_000);
         var summary = LatencySummary.From(latency);
+        var writeLatency = LatencySummary.From(new LatencyHistogram());
+        if (p99 is { } ms)
+        {
+            var writes = new LatencyHistogram();
+            for (int i = 0; i < 100; i++) writes.Record((long)(ms * 1_000_000));
+            writeLatency = LatencySummary.From(writes);
+            summary = writeLatency;
+        }
         return new BenchReport
         {
             Target = target,
@@ -127,7 +181,7 @@ public sealed class ComparisonBuilderTests
             Writes = 0,
             Latency = summary,
             ReadLatency = summary,
-            WriteLatency = LatencySummary.From(new LatencyHistogram()),
+            WriteLatency = writeLatency,
             Errors = 0,
             ErrorsByKind = new Dictionary<string, long>(),
         };
