@@ -63,6 +63,7 @@ public sealed class ComparisonBuilderTests
         var writes = results.Goals.Single(goal => goal.Name == "writes vs etcd");
         Assert.Equal(12_000, writes.KvCluster);
         Assert.Equal(3_000, writes.Reference);
+        Assert.Equal(3.5, writes.Ratio); // the rounds' ratios 3.33, 3.5 and 6
         Assert.Equal(2, results.Cells.Count);
         Assert.Equal(6, results.Rounds.Count);
         string markdown = MarkdownTable.Render(results);
@@ -73,31 +74,33 @@ public sealed class ComparisonBuilderTests
     [Fact]
     public void A_targets_ratio_is_the_median_of_the_ratios_of_rounds_that_ran_next_to_each_other()
     {
-        // Round 2 ran in a slow spell of the machine, and both systems felt it; the medians of the two cells (14,000 and
-        // 3,500) come from different spells and would make 4.0×.
+        // Shaped like a real run's: the two cells' medians come from different rounds (KvCluster's third, etcd's first),
+        // so dividing them (3.03×) compares two spells of the machine; each round's two cells ran next to each other.
         BenchReport[] rounds =
         [
-            Cell("kvcluster", Scenarios.Write, 100, throughput: 15_000, round: 1, p99: 10),
-            Cell("etcd", Scenarios.Write, 100, throughput: 5_000, round: 1, p99: 30),
-            Cell("kvcluster", Scenarios.Write, 100, throughput: 10_000, round: 2, p99: 20),
-            Cell("etcd", Scenarios.Write, 100, throughput: 3_300, round: 2, p99: 50),
-            Cell("kvcluster", Scenarios.Write, 100, throughput: 14_000, round: 3, p99: 12),
-            Cell("etcd", Scenarios.Write, 100, throughput: 3_500, round: 3, p99: 24),
+            Cell("kvcluster", Scenarios.Write, 100, throughput: 9_400, round: 1, p99: 10),
+            Cell("etcd", Scenarios.Write, 100, throughput: 3_300, round: 1, p99: 30),
+            Cell("kvcluster", Scenarios.Write, 100, throughput: 11_500, round: 2, p99: 20),
+            Cell("etcd", Scenarios.Write, 100, throughput: 3_600, round: 2, p99: 50),
+            Cell("kvcluster", Scenarios.Write, 100, throughput: 10_000, round: 3, p99: 12),
+            Cell("etcd", Scenarios.Write, 100, throughput: 3_100, round: 3, p99: 24),
         ];
 
         var results = ComparisonBuilder.Build(rounds);
 
         var writes = results.Goals.Single(goal => goal.Name == "writes vs etcd");
-        Assert.Equal([3.0, 3.03, 4.0], writes.RoundRatios);
-        Assert.Equal(3.03, writes.Ratio);
+        Assert.Equal(10_000, writes.KvCluster);
+        Assert.Equal(3_300, writes.Reference);
+        Assert.Equal([2.85, 3.19, 3.23], writes.RoundRatios);
+        Assert.Equal(3.19, writes.Ratio);
         Assert.False(writes.Met);
         var latency = results.Goals.Single(goal => goal.Name == "p99 write latency (ms) vs etcd");
         Assert.Equal([3.0, 2.5, 2.0], latency.RoundRatios);
         Assert.Equal(2.5, latency.Ratio);
         Assert.True(latency.Met);
         string markdown = MarkdownTable.Render(results);
-        Assert.Contains("| writes vs etcd | 100 B | ≥ 4× | 14,000 | 3,500 | 3.03× | 3.00 · 3.03 · 4.00 | **no** |", markdown);
-        Assert.Contains("| write | 100 B | 14,000 | 12.00 / 12.00 | 3,500 | 24.00 / 24.00 | – | – | 3.03× |", markdown);
+        Assert.Contains("| writes vs etcd | 100 B | ≥ 4× | 10,000 | 3,300 | 3.19× | 2.85 · 3.19 · 3.23 | **no** |", markdown);
+        Assert.Contains("| write | 100 B | 10,000 | 12.00 / 12.00 | 3,300 | 30.00 / 30.00 | – | – | 3.19× |", markdown);
     }
 
     [Fact]
