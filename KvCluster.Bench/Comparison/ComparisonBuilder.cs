@@ -51,7 +51,7 @@ public static class ComparisonBuilder
     {
         var ours = Find(cells, "kvcluster", scenario, size);
         var reference = Find(cells, referenceSystem, referenceScenario, size);
-        var perRound = Rounded(PairedRatio.PerRound(rounds, ours, reference, cell => cell.Throughput));
+        var perRound = PairedRatio.PerRound(rounds, ours, reference, cell => cell.Throughput);
         double? ratio = PairedRatio.Median(perRound);
         return new GoalResult(name, size, $"≥ {minimum:0.#}×", ours?.Throughput, reference?.Throughput, ratio, ratio >= minimum)
         {
@@ -64,7 +64,7 @@ public static class ComparisonBuilder
     {
         var ours = Find(cells, "kvcluster", Scenarios.Write, size);
         var reference = Find(cells, "etcd", Scenarios.Write, size);
-        var perRound = Rounded(PairedRatio.PerRound(rounds, reference, ours, cell => cell.WriteLatency.P99));
+        var perRound = PairedRatio.PerRound(rounds, reference, ours, cell => cell.WriteLatency.P99);
         double? ratio = PairedRatio.Median(perRound);
         return new GoalResult("p99 write latency (ms) vs etcd", size, "below etcd's", ours?.WriteLatency.P99, reference?.WriteLatency.P99, ratio,
             ratio > 1)
@@ -72,6 +72,4 @@ public static class ComparisonBuilder
             RoundRatios = perRound,
         };
     }
-
-    private static double[] Rounded(IReadOnlyList<double> ratios) => [.. ratios.Select(ratio => Math.Round(ratio, 2))];
 }

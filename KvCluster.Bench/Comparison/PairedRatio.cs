@@ -13,8 +13,9 @@ public static class PairedRatio
 {
     /// <summary>
     /// <paramref name="measure"/> of each round of <paramref name="numerator"/>'s cell over the same of the same round
-    /// of <paramref name="denominator"/>'s cell (either cell given by any of its rounds; rounds matched in the order
-    /// they ran; a round missing on either side is left out, as is one whose denominator measured 0).
+    /// of <paramref name="denominator"/>'s cell, rounded to two decimals as the report gives them (either cell given by
+    /// any of its rounds; rounds matched in the order they ran; a round missing on either side is left out, as is one
+    /// whose denominator measured 0).
     /// </summary>
     public static IReadOnlyList<double> PerRound(IReadOnlyList<BenchReport> rounds, BenchReport? numerator, BenchReport? denominator,
         Func<BenchReport, double> measure)
@@ -28,7 +29,7 @@ public static class PairedRatio
         for (int k = 0; k < Math.Min(above.Count, below.Count); k++)
         {
             double divisor = measure(below[k]);
-            if (divisor > 0) ratios.Add(measure(above[k]) / divisor);
+            if (divisor > 0) ratios.Add(Math.Round(measure(above[k]) / divisor, 2));
         }
         return ratios;
     }
