@@ -1,10 +1,53 @@
-using KvCluster.AppHost.Local;
+using KvCluster.AppHost.Cluster;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
-// Local mode (DESIGN.md §5): a private redis-server, one coordinator and N nodes as supervised child
-// processes, each configured through the environment variables .NET Aspire would give it.
-//
-//   dotnet run --project KvCluster.AppHost -- [--nodes N] [--port-base P] [--redis-port R]
-//       [--state-dir DIR] [--redis CONNECTION] [--fsync always|everysec] [--fresh] [--verbose]
-//
-// The orchestration is a library (Local/LocalCluster) that the integration tests start clusters with.
-return await AppHostCommandLine.InvokeAsync(args);
+// dotnet run --project KvCluster.AppHost -- [--nodes N] [--spare-nodes K] [--port-base P] [--redis-port R] [--state-dir DIR]
+//     [--redis CONNECTION] [--redis-mode auto|container|executable] [--fsync always|everysec] [--fresh] [--no-dashboard]
+// Redis, one coordinator and N nodes under DCP, the dashboard showing them (docs/architecture.md §5).
+InterruptSignal.RestoreDefault();
+if (!ClusterArguments.TryTranslate(args, out var aspireArgs, out var argumentError))
+{
+    Console.Error.WriteLine(argumentError);
+    return 2;
+}
+var settings = ClusterSettings.From(new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(aspireArgs).Build());
+if (settings.Validate() is { } invalid)
+{
+    Console.Error.WriteLine(invalid);
+    return 2;
+}
+
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+{
+    Args = aspireArgs,
+    DisableDashboard = settings.NoDashboard,
+});
+settings.RedisMode = ClusterRedis.ChooseMode(builder.ExecutionContext, settings.RedisMode);
+if (builder.ExecutionContext.IsRunMode && LocalStart.Prepare(settings) is { } cannotStart)
+{
+    Console.Error.WriteLine(cannotStart);
+    return 1;
+}
+
+var redis = builder.AddClusterRedis(settings);
+var coordinator = builder.AddCoordinator(settings, redis);
+for (int i = 1; i <= settings.TotalNodes; i++)
+{
+    var node = builder.AddNode(i, settings, redis, coordinator);
+    if (i > settings.Nodes) node.WithExplicitStart();
+}
+
+if (builder.ExecutionContext.IsRunMode)
+{
+    // A service still starting fails its health check; the dashboard shows that, the console need not print each stack.
+    builder.Services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+    builder.Services.AddSingleton(settings);
+    builder.Services.AddSingleton<CrashRestarter>();
+    builder.Services.AddHostedService(services => services.GetRequiredService<CrashRestarter>());
+    builder.Services.AddHostedService<EndpointsFileWriter>();
+}
+
+await builder.Build().RunAsync();
+return 0;

@@ -1,11 +1,11 @@
 using System.CommandLine;
-using KvCluster.AppHost.Local;
+using KvCluster.Bench.Ports;
 
 namespace KvCluster.Bench.Cli;
 
 /// <summary>
 /// <c>free-ports --count N</c> (hidden): N distinct loopback ports free now, one per line, for scripts/bench.sh,
-/// picked by the AppHost's <see cref="PortAllocator"/> (below the ephemeral range, never twice in one process).
+/// picked by <see cref="PortAllocator"/> (below the ephemeral range, never twice in one process).
 /// </summary>
 internal static class FreePortsCommand
 {

@@ -1,4 +1,4 @@
-using KvCluster.AppHost.Local;
+using KvCluster.Tests.Infrastructure;
 
 namespace KvCluster.Tests.Infrastructure;
 

@@ -1,36 +1,64 @@
 using System.Diagnostics;
-using KvCluster.AppHost.Local;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using KvCluster.AppHost.Cluster;
 using Xunit.Abstractions;
 
 namespace KvCluster.Tests.Infrastructure;
 
 /// <summary>
-/// A real cluster (redis-server, coordinator, nodes) for one test, on free ports with state in a temporary
-/// directory that is deleted afterwards. Every line the processes print goes to the test's output (shown when
-/// it fails). <c>await using var cluster = await TestCluster.StartAsync(output);</c>
+/// A real cluster started the way users start one: the KvCluster AppHost through Aspire.Hosting.Testing, with
+/// redis-server, the coordinator and the nodes as its resources on free loopback ports and state in a temporary
+/// directory deleted afterwards. Every line the services print goes to the test's output (shown when it fails).
+/// <c>await using var cluster = await TestCluster.StartAsync(output);</c>
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
+    private readonly DistributedApplication _app;
+    private readonly List<ClusterService> _allNodes;
     private readonly List<HttpClient> _nodeClients = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _followers = [];
+    private readonly Action<string> _output;
+    private int _started;
 
-    private TestCluster(LocalCluster cluster)
+    private TestCluster(DistributedApplication app, ClusterOptions options, Action<string> output)
     {
-        Cluster = cluster;
-        CoordinatorClient = CreateClient(cluster.Coordinator.Url);
-        foreach (var node in cluster.Nodes) _nodeClients.Add(CreateClient(node.Url));
+        _app = app;
+        Options = options;
+        _output = output;
+        StateDirectory = Path.GetFullPath(options.StateDirectory);
+        Coordinator = new ClusterService(app, ClusterServices.CoordinatorName, ClusterServices.CoordinatorName,
+            LoopbackUrl(options.PortBase), Path.Combine(StateDirectory, ClusterServices.CoordinatorName), options.ReadyTimeout);
+        _allNodes = [.. Enumerable.Range(1, options.Nodes + options.SpareNodes).Select(i => new ClusterService(app,
+            ClusterServices.NodeResourceName(i), ClusterServices.NodeId(i), LoopbackUrl(options.PortBase + i),
+            Path.Combine(StateDirectory, ClusterServices.NodeId(i)), options.ReadyTimeout))];
+        _started = options.Nodes;
+        CoordinatorClient = CreateClient(Coordinator.Url);
+        foreach (var node in Nodes) _nodeClients.Add(CreateClient(node.Url));
+        RedisConnectionString = options.RedisConnection ?? $"127.0.0.1:{options.RedisPort}";
+        if (options.RedisConnection is null) Redis = new ClusterRedisServer(app, RedisConnectionString, options.ReadyTimeout);
     }
 
-    public LocalCluster Cluster { get; }
+    public ClusterOptions Options { get; }
 
-    public string StateDirectory => Cluster.StateDirectory;
+    /// <summary>Full path of the state directory: redis/, node-i/ and endpoints.json.</summary>
+    public string StateDirectory { get; }
 
-    public string RedisConnectionString => Cluster.RedisConnectionString;
+    public string EndpointsFilePath => Path.Combine(StateDirectory, EndpointsFile.FileName);
 
-    public ChildService Coordinator => Cluster.Coordinator;
+    public string RedisConnectionString { get; }
 
-    public IReadOnlyList<ChildService> Nodes => Cluster.Nodes;
+    /// <summary>The private redis-server, or null when the cluster uses <see cref="ClusterOptions.RedisConnection"/>.</summary>
+    public ClusterRedisServer? Redis { get; }
+
+    public ClusterService Coordinator { get; }
+
+    /// <summary>The nodes started so far (spare ones join through <see cref="AddNodeAsync"/>), in node order.</summary>
+    public IReadOnlyList<ClusterService> Nodes => _allNodes.Take(Volatile.Read(ref _started)).ToArray();
 
     /// <summary>One client per node, in node order; BaseAddress is the node's URL, Timeout 10 s.</summary>
     public IReadOnlyList<HttpClient> NodeClients => _nodeClients;
@@ -41,81 +69,136 @@ public sealed class TestCluster : IAsyncDisposable
         StartAsync(output, nodes, options => env is null ? options : options with { Environment = env });
 
     /// <summary>Starts a cluster with options adjusted by <paramref name="configure"/> (ports and state directory are already chosen).</summary>
-    public static async Task<TestCluster> StartAsync(ITestOutputHelper output, int nodes, Func<ClusterOptions, ClusterOptions> configure)
+    public static Task<TestCluster> StartAsync(ITestOutputHelper output, int nodes, Func<ClusterOptions, ClusterOptions> configure) =>
+        StartAsync(configure(ClusterOptions.ForTest(nodes)), TestOutput(output));
+
+    public static async Task<TestCluster> StartAsync(ClusterOptions options, Action<string> output, CancellationToken cancellationToken = default)
     {
-        var options = configure(CreateOptions(output, nodes));
+        var appHost = await DistributedApplicationTestingBuilder
+            .CreateAsync<Projects.KvCluster_AppHost>([.. options.ToArguments()], cancellationToken)
+            .ConfigureAwait(false);
+        foreach (var service in appHost.Resources.OfType<ProjectResource>())
+        {
+            var builder = appHost.CreateResourceBuilder(service);
+            foreach (var (name, value) in EnvironmentFor(options, ServiceId(service.Name))) builder.WithEnvironment(name, value);
+        }
+        var app = await appHost.BuildAsync(cancellationToken).ConfigureAwait(false);
+        var cluster = new TestCluster(app, options, output);
         try
         {
-            return new TestCluster(await LocalCluster.StartAsync(options).ConfigureAwait(false));
+            cluster.FollowOutput();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.ReadyTimeout);
+            await app.StartAsync(timeout.Token).ConfigureAwait(false);
+            await Task.WhenAll(((ClusterService[])[cluster.Coordinator, .. cluster.Nodes])
+                .Select(service => service.WaitReadyAsync(options.ReadyTimeout, cancellationToken))).ConfigureAwait(false);
+            return cluster;
         }
         catch
         {
-            DeleteStateDirectory(options.StateDirectory);
+            await cluster.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
-    /// <summary>Test options with free ports, a new temporary state directory and output to <paramref name="output"/>.</summary>
-    public static ClusterOptions CreateOptions(ITestOutputHelper output, int nodes = 3)
-    {
-        var clock = Stopwatch.StartNew();
-        return ClusterOptions.ForTest(NewStateDirectory(), nodes) with
-        {
-            Output = line => WriteLine(output, $"{clock.Elapsed.TotalSeconds,7:0.000}s {line}"),
-        };
-    }
-
-    public static string NewStateDirectory() =>
-        Path.Combine(Path.GetTempPath(), "kvcluster-tests", Guid.NewGuid().ToString("N")[..12]);
-
     /// <summary>The client for <paramref name="node"/> (BaseAddress = its URL).</summary>
-    public HttpClient ClientFor(ChildService node) =>
-        node == Coordinator ? CoordinatorClient : _nodeClients[Nodes.ToList().IndexOf(node)];
+    public HttpClient ClientFor(ClusterService node) =>
+        node == Coordinator ? CoordinatorClient : _nodeClients[_allNodes.IndexOf(node)];
 
-    /// <summary>Starts one more node and gives it a client.</summary>
-    public async Task<ChildService> AddNodeAsync(CancellationToken cancellationToken = default)
+    /// <summary>Starts the next spare node, as the dashboard's Start would, and gives it a client.</summary>
+    public async Task<ClusterService> AddNodeAsync(CancellationToken cancellationToken = default)
     {
-        var node = await Cluster.AddNodeAsync(cancellationToken).ConfigureAwait(false);
+        int index = Volatile.Read(ref _started);
+        if (index >= _allNodes.Count)
+            throw new InvalidOperationException($"No spare node left: the cluster was started with {Options.SpareNodes} (ClusterOptions.SpareNodes).");
+        var node = _allNodes[index];
+        await node.StartAsync(cancellationToken).ConfigureAwait(false);
         _nodeClients.Add(CreateClient(node.Url));
+        Interlocked.Increment(ref _started);
         return node;
     }
 
     /// <summary>Fails if any service logged an error ("fail:"/"crit:") or crashed, quoting those lines.</summary>
     public void AssertNoErrorsLogged()
     {
-        var errors = ((ChildService[])[Coordinator, .. Nodes])
-            .SelectMany(child => child.RecentOutput.Where(IsError).Select(line => $"[{child.Name}] {line}"))
+        var errors = ((ClusterService[])[Coordinator, .. Nodes])
+            .SelectMany(service => service.RecentOutput.Where(IsError).Select(line => $"[{service.Name}] {line}"))
             .ToArray();
         Assert.True(errors.Length == 0, "Services logged errors:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
     }
-
-    private static bool IsError(string line) =>
-        line.StartsWith("fail: ", StringComparison.Ordinal) || line.StartsWith("crit: ", StringComparison.Ordinal) ||
-        line.StartsWith("Unhandled exception.", StringComparison.Ordinal);
 
     public async ValueTask DisposeAsync()
     {
         foreach (var client in _nodeClients) client.Dispose();
         CoordinatorClient.Dispose();
-        await Cluster.DisposeAsync().ConfigureAwait(false);
-        DeleteStateDirectory(Cluster.StateDirectory);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(_followers).ConfigureAwait(false);
+            _stopping.Dispose();
+            DeleteStateDirectory(StateDirectory);
+        }
     }
 
     /// <summary>A client for a loopback service: no proxy from the environment, 10 s timeout.</summary>
     public static HttpClient CreateClient(Uri baseAddress) =>
         new(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = baseAddress, Timeout = RequestTimeout };
 
-    private static void WriteLine(ITestOutputHelper output, string line)
+    /// <summary>Lines for a test's output, stamped with the seconds since the cluster started.</summary>
+    public static Action<string> TestOutput(ITestOutputHelper output)
     {
-        try
+        var clock = Stopwatch.StartNew();
+        return line =>
         {
-            output.WriteLine(line);
-        }
-        catch (InvalidOperationException)
-        {
-            // The test has finished; late lines from stopping processes have nowhere to go.
-        }
+            try
+            {
+                output.WriteLine($"{clock.Elapsed.TotalSeconds,7:0.000}s {line}");
+            }
+            catch (InvalidOperationException)
+            {
+                // The test has finished; late lines from stopping processes have nowhere to go.
+            }
+        };
     }
+
+    private void FollowOutput()
+    {
+        var logs = _app.Services.GetRequiredService<ResourceLoggerService>();
+        foreach (var service in (ClusterService[])[Coordinator, .. _allNodes])
+        {
+            _followers.Add(service.Output.FollowAsync(logs, service.ResourceName, line => _output($"[{service.Name}] {line}"), _stopping.Token));
+        }
+        var redis = new ResourceOutput();
+        _followers.Add(redis.FollowAsync(logs, ClusterRedis.ResourceName, line => _output($"[redis] {line}"), _stopping.Token));
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> EnvironmentFor(ClusterOptions options, string serviceId)
+    {
+        var merged = new Dictionary<string, string>(options.Environment, StringComparer.Ordinal);
+        if (options.EnvironmentFor?.Invoke(serviceId) is { } own)
+        {
+            foreach (var (name, value) in own) merged[name] = value;
+        }
+        return merged;
+    }
+
+    // "node1" → "node-1"; the coordinator's id is its resource name.
+    private static string ServiceId(string resourceName) =>
+        resourceName.StartsWith("node", StringComparison.Ordinal) && int.TryParse(resourceName.AsSpan(4), out int index)
+            ? ClusterServices.NodeId(index)
+            : resourceName;
+
+    private static bool IsError(string line) =>
+        line.StartsWith("fail: ", StringComparison.Ordinal) || line.StartsWith("crit: ", StringComparison.Ordinal) ||
+        line.StartsWith("Unhandled exception.", StringComparison.Ordinal);
+
+    private static Uri LoopbackUrl(int port) => new($"http://127.0.0.1:{port}");
 
     private static void DeleteStateDirectory(string directory)
     {

@@ -105,7 +105,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         var writing = acked.WriteAsync(cluster.NodeClients, count: 3000, keys: 500, concurrency: 8, tolerateUnavailable: true);
         await Eventually.TrueAsync(() => acked.Count > 200, CatchUpTimeout, () => "writes did not start");
 
-        await cluster.Cluster.Redis!.RestartAsync(); // kill -9, then start on the same AOF
+        await cluster.Redis!.RestartAsync(); // kill -9, then start on the same AOF
         await writing;
 
         await Eventually.TrueAsync(async () =>

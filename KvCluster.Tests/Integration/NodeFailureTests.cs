@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using KvCluster.AppHost.Local;
 using KvCluster.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static KvCluster.Tests.Integration.KvHttp;
@@ -56,7 +55,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         await Eventually.TrueAsync(async () => await GetValueAsync(cluster.NodeClients[1], "kept", "local") is not null,
             TimeSpan.FromSeconds(5), () => "node-2 never applied the write");
 
-        cluster.Cluster.Redis!.Kill();
+        cluster.Redis!.Kill();
 
         var clock = Stopwatch.StartNew();
         using (var refused = await PutAsync(client, "lost", "during the outage"))
@@ -74,7 +73,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
             AssertProblem(linearizable, HttpStatusCode.ServiceUnavailable);
         }
 
-        await cluster.Cluster.Redis.RestartAsync();
+        await cluster.Redis.RestartAsync();
         await Eventually.TrueAsync(async () =>
         {
             using var put = await PutAsync(client, "after", "the outage");

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using KvCluster.AppHost.Local;
 using KvCluster.Tests.Infrastructure;
 using KvCluster.Tests.Linearizability;
 using Xunit.Abstractions;
@@ -134,7 +133,7 @@ public static class JepsenRun
         KillNode => new KillNodeNemesis(cluster.Nodes),
         KillCoordinator => new KillCoordinatorNemesis(cluster.Coordinator),
         PauseNode => new PauseNodeNemesis(cluster.Nodes),
-        RestartRedis => new RestartRedisNemesis(cluster.Cluster.Redis!),
+        RestartRedis => new RestartRedisNemesis(cluster.Redis!),
         RedisLink => new LinkFaultNemesis(RedisLink, "node-1<->redis", redisLink!, firstFault: 0),
         _ => new LinkFaultNemesis(CoordinatorLink, "node-1<->coordinator", coordinatorLink!, firstFault: 2),
     };

@@ -1,11 +1,11 @@
-using KvCluster.AppHost.Local;
+using KvCluster.Tests.Infrastructure;
 
 namespace KvCluster.Tests.Jepsen;
 
 /// <summary>kill -9 a node, then start it again (it recovers from its snapshot and the log).</summary>
-public sealed class KillNodeNemesis(IReadOnlyList<ChildService> nodes) : INemesis
+public sealed class KillNodeNemesis(IReadOnlyList<ClusterService> nodes) : INemesis
 {
-    private ChildService? _victim;
+    private ClusterService? _victim;
 
     public string Name => "kill-node";
 
@@ -20,7 +20,7 @@ public sealed class KillNodeNemesis(IReadOnlyList<ChildService> nodes) : INemesi
 }
 
 /// <summary>kill -9 the coordinator (the supervisor leaves a killed child down), then start it again.</summary>
-public sealed class KillCoordinatorNemesis(ChildService coordinator) : INemesis
+public sealed class KillCoordinatorNemesis(ClusterService coordinator) : INemesis
 {
     public string Name => "kill-coordinator";
 
@@ -34,9 +34,9 @@ public sealed class KillCoordinatorNemesis(ChildService coordinator) : INemesis
 }
 
 /// <summary>SIGSTOP a node (alive, answers nothing), then SIGCONT.</summary>
-public sealed class PauseNodeNemesis(IReadOnlyList<ChildService> nodes) : INemesis
+public sealed class PauseNodeNemesis(IReadOnlyList<ClusterService> nodes) : INemesis
 {
-    private ChildService? _victim;
+    private ClusterService? _victim;
 
     public string Name => "pause-node";
 
@@ -58,7 +58,7 @@ public sealed class PauseNodeNemesis(IReadOnlyList<ChildService> nodes) : INemes
 /// kill -9 Redis, then start it on the same data. Needs appendfsync always (ClusterOptions.Fsync), under which
 /// nothing acknowledged may be lost.
 /// </summary>
-public sealed class RestartRedisNemesis(RedisServerProcess redis) : INemesis
+public sealed class RestartRedisNemesis(ClusterRedisServer redis) : INemesis
 {
     public string Name => "restart-redis";
 

@@ -1,0 +1,42 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace KvCluster.AppHost.Cluster;
+
+/// <summary>
+/// The cluster's Redis, one of three ways (docs/architecture.md §5), each giving every service the same
+/// <c>ConnectionStrings__redis</c>: a Redis the user names, the Aspire Redis container, or redis-server from PATH.
+/// </summary>
+public static class ClusterRedis
+{
+    public const string ResourceName = "redis";
+
+    public static IResourceBuilder<IResourceWithConnectionString> AddClusterRedis(this IDistributedApplicationBuilder builder,
+        ClusterSettings settings)
+    {
+        if (settings.Redis is { } connection)
+        {
+            builder.Configuration[$"ConnectionStrings:{ResourceName}"] = connection;
+            return builder.AddConnectionString(ResourceName);
+        }
+
+        if (settings.RedisMode == RedisMode.Container)
+        {
+            // A data volume keeps the AOF across container restarts; the AOF replaces the integration's RDB save points.
+            return builder.AddRedis(ResourceName, port: builder.ExecutionContext.IsRunMode ? settings.RedisPort : null)
+                .WithDataVolume()
+                .WithAppendOnlyLog(settings.Fsync);
+        }
+
+        return builder.AddRedisServer(ResourceName, settings.RedisPort, Path.Combine(settings.StateDirectory, "redis"))
+            .WithAppendOnlyLog(settings.Fsync);
+    }
+
+    /// <summary>Auto made definite: a container when publishing or where a container runtime is healthy.</summary>
+    public static RedisMode ChooseMode(DistributedApplicationExecutionContext context, RedisMode requested) =>
+        context.IsPublishMode ? RedisMode.Container : requested switch
+        {
+            RedisMode.Auto => ContainerRuntimeProbe.IsHealthy() ? RedisMode.Container : RedisMode.Executable,
+            _ => requested,
+        };
+}

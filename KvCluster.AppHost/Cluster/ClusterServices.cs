@@ -1,0 +1,67 @@
+using System.Globalization;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace KvCluster.AppHost.Cluster;
+
+/// <summary>The coordinator and the nodes as project resources, each on its own fixed port (docs/architecture.md §5).</summary>
+public static class ClusterServices
+{
+    public const string CoordinatorName = "coordinator";
+    public const string HealthPath = "/health";
+
+    /// <summary>"node1": a resource name becomes part of variable names (services__node1__http__0), so it has no dash.</summary>
+    public static string NodeResourceName(int index) => "node" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>"node-1": the node's id in the log, in membership and on /v1/cluster.</summary>
+    public static string NodeId(int index) => "node-" + index.ToString(CultureInfo.InvariantCulture);
+
+    public static IResourceBuilder<ProjectResource> AddCoordinator(this IDistributedApplicationBuilder builder,
+        ClusterSettings settings, IResourceBuilder<IResourceWithConnectionString> redis) =>
+        builder.AddProject<Projects.KvCluster_Coordinator>(CoordinatorName, launchProfileName: null)
+            .WithServiceEndpoint(builder, settings.PortBase)
+            .WithClusterDefaults(builder, redis);
+
+    public static IResourceBuilder<ProjectResource> AddNode(this IDistributedApplicationBuilder builder, int index,
+        ClusterSettings settings, IResourceBuilder<IResourceWithConnectionString> redis, IResourceBuilder<ProjectResource> coordinator)
+    {
+        var node = builder.AddProject<Projects.KvCluster_Node>(NodeResourceName(index), launchProfileName: null)
+            .WithServiceEndpoint(builder, settings.NodePort(index))
+            .WithClusterDefaults(builder, redis)
+            .WithReference(coordinator)
+            .WaitFor(coordinator)
+            .WithEnvironment("Kv__NodeId", NodeId(index));
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            node.WithEnvironment("Kv__DataDir", Path.Combine(settings.StateDirectory, NodeId(index)));
+        }
+        else
+        {
+            // Clients talk to the nodes; the coordinator and Redis stay inside the environment.
+            node.WithExternalHttpEndpoints();
+        }
+        return node;
+    }
+
+    // Locally each service listens on its fixed port itself, so DCP adds no proxy hop to a request.
+    private static IResourceBuilder<ProjectResource> WithServiceEndpoint(this IResourceBuilder<ProjectResource> service,
+        IDistributedApplicationBuilder builder, int port) =>
+        builder.ExecutionContext.IsRunMode
+            ? service.WithHttpEndpoint(port: port, isProxied: false)
+            : service.WithHttpEndpoint();
+
+    private static IResourceBuilder<ProjectResource> WithClusterDefaults(this IResourceBuilder<ProjectResource> service,
+        IDistributedApplicationBuilder builder, IResourceBuilder<IResourceWithConnectionString> redis)
+    {
+        service.WithReference(redis)
+            .WithHttpHealthCheck(HealthPath);
+        // A Redis the user named is not started here, so there is nothing to wait for.
+        if (redis.Resource is RedisResource or RedisServerResource) service.WaitFor(redis);
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            // A service whose AppHost is gone stops by itself, even if DCP could not stop it.
+            service.WithEnvironment("Kv__SupervisorPid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        }
+        return service;
+    }
+}

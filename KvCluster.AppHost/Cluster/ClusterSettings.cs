@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Configuration;
+
+namespace KvCluster.AppHost.Cluster;
+
+/// <summary>
+/// What the AppHost starts, bound from the configuration section <c>Kv</c>: the command line's flags
+/// (<see cref="ClusterArguments"/>), <c>--Kv:Nodes 5</c> or <c>Kv__Nodes=5</c> (docs/architecture.md §5).
+/// </summary>
+public sealed class ClusterSettings
+{
+    public const string SectionName = "Kv";
+    public static readonly IReadOnlyList<string> FsyncPolicies = ["always", "everysec"];
+
+    /// <summary>Node replicas started with the cluster: node1..nodeN, node-i listening on PortBase+i.</summary>
+    public int Nodes { get; set; } = 3;
+    /// <summary>Further nodes that start only when started from the dashboard: how a node joins a running cluster.</summary>
+    public int SpareNodes { get; set; }
+    /// <summary>The coordinator's port; node-i listens on PortBase+i.</summary>
+    public int PortBase { get; set; } = 5100;
+    /// <summary>The private Redis's port (loopback only).</summary>
+    public int RedisPort { get; set; } = 6390;
+    /// <summary>Redis's AOF, the nodes' data and endpoints.json; relative to the current directory.</summary>
+    public string StateDir { get; set; } = ".kvcluster";
+    /// <summary>A Redis to use (StackExchange format); none starts a private one.</summary>
+    public string? Redis { get; set; }
+    public RedisMode RedisMode { get; set; } = RedisMode.Auto;
+    /// <summary>appendfsync of the private Redis: "always" loses no acknowledged write, "everysec" up to about a second.</summary>
+    public string Fsync { get; set; } = "everysec";
+    /// <summary>Wipe the state directory before starting.</summary>
+    public bool Fresh { get; set; }
+    /// <summary>Run without the Aspire dashboard; OTEL_EXPORTER_OTLP_ENDPOINT from the environment then reaches every service.</summary>
+    public bool NoDashboard { get; set; }
+
+    /// <summary>Every node the model holds, spare ones included.</summary>
+    public int TotalNodes => Nodes + SpareNodes;
+
+    public string StateDirectory => Path.GetFullPath(StateDir, Environment.CurrentDirectory);
+
+    public int NodePort(int index) => PortBase + index;
+
+    public static ClusterSettings From(IConfiguration configuration)
+    {
+        var settings = new ClusterSettings();
+        configuration.GetSection(SectionName).Bind(settings);
+        return settings;
+    }
+
+    /// <summary>The first problem with these settings, said as the flag a user would fix, or null.</summary>
+    public string? Validate()
+    {
+        if (Nodes < 1) return $"--nodes must be at least 1 (got {Nodes}).";
+        if (SpareNodes < 0) return $"--spare-nodes must not be negative (got {SpareNodes}).";
+        if (PortBase < 1 || PortBase + TotalNodes > 65535)
+            return $"--port-base {PortBase} leaves no room for the coordinator and {TotalNodes} nodes below port 65536.";
+        if (Redis is null && RedisPort is < 1 or > 65535) return $"--redis-port must be between 1 and 65535 (got {RedisPort}).";
+        if (Redis is null && RedisPort >= PortBase && RedisPort <= PortBase + TotalNodes)
+            return $"--redis-port {RedisPort} collides with the coordinator and node ports {PortBase}..{PortBase + TotalNodes}.";
+        if (!FsyncPolicies.Contains(Fsync)) return $"--fsync must be one of {string.Join(", ", FsyncPolicies)} (got '{Fsync}').";
+        if (string.IsNullOrWhiteSpace(StateDir)) return "--state-dir must not be empty.";
+        if (Redis is not null && string.IsNullOrWhiteSpace(Redis)) return "--redis must not be empty.";
+        return null;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KvCluster.AppHost.Cluster;
+
+/// <summary>
+/// Keeps {state-dir}/endpoints.json listing the coordinator and the nodes that are running (a spare node appears once
+/// started), and removes it when the AppHost stops: a stale file would send tools to dead ports.
+/// </summary>
+public sealed class EndpointsFileWriter(
+    ClusterSettings settings,
+    DistributedApplicationModel model,
+    ResourceNotificationService notifications,
+    ILogger<EndpointsFileWriter> logger) : BackgroundService
+{
+    private readonly Dictionary<string, bool> _running = new(StringComparer.Ordinal);
+    private string? _written;
+
+    public string FilePath => Path.Combine(settings.StateDirectory, EndpointsFile.FileName);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var update in notifications.WatchAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (update.Resource is not ProjectResource) continue;
+                _running[update.Resource.Name] = update.Snapshot.State?.Text == KnownResourceStates.Running;
+                await WriteIfChangedAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_written is not null && File.Exists(FilePath)) File.Delete(FilePath);
+    }
+
+    private async Task WriteIfChangedAsync(CancellationToken cancellationToken)
+    {
+        var nodes = Enumerable.Range(1, settings.TotalNodes)
+            .Where(i => _running.GetValueOrDefault(ClusterServices.NodeResourceName(i)))
+            .Select(i => new NodeEndpoint(ClusterServices.NodeId(i), LoopbackUrl(settings.NodePort(i))))
+            .ToArray();
+        var endpoints = new ClusterEndpoints(await RedisConnectionStringAsync(cancellationToken).ConfigureAwait(false),
+            LoopbackUrl(settings.PortBase), nodes);
+        string key = string.Join(",", nodes.Select(node => node.Id));
+        if (key == _written) return;
+        await EndpointsFile.WriteAsync(FilePath, endpoints, cancellationToken).ConfigureAwait(false);
+        _written = key;
+        logger.LogInformation("{Path}: coordinator {Coordinator}, nodes {Nodes}", FilePath, endpoints.Coordinator,
+            string.Join(" ", nodes.Select(node => $"{node.Id}={node.Url}")));
+    }
+
+    private async Task<string> RedisConnectionStringAsync(CancellationToken cancellationToken)
+    {
+        var redis = model.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == ClusterRedis.ResourceName);
+        return await redis.GetConnectionStringAsync(cancellationToken).ConfigureAwait(false) ?? "";
+    }
+
+    private static Uri LoopbackUrl(int port) => new("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
+}
