@@ -6,8 +6,8 @@ using KvCluster.Bench.Workload;
 namespace KvCluster.Bench.Targets;
 
 /// <summary>
-/// KvCluster's client API (DESIGN.md §4): PUT and GET /v1/kv/{key}. Connection i talks to node i % N, so load is
-/// spread evenly; session reads carry the connection's last seen X-Kv-Seq as X-Kv-Min-Seq.
+/// KvCluster's client API (docs/architecture.md §4): PUT and GET /v1/kv/{key}. Connection i talks to node i % N, so
+/// load is spread evenly; session reads carry the connection's last seen X-Kv-Seq as X-Kv-Min-Seq.
 /// </summary>
 public sealed class KvClusterTarget : IBenchTarget
 {

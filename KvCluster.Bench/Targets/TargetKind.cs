@@ -2,7 +2,7 @@ namespace KvCluster.Bench.Targets;
 
 public enum TargetKind
 {
-    /// <summary>KvCluster nodes (DESIGN.md §4); connections are spread across the given node URLs.</summary>
+    /// <summary>KvCluster nodes (docs/architecture.md §4); connections are spread over the given node URLs.</summary>
     KvCluster,
 
     /// <summary>etcd v3 through its HTTP/JSON gateway; connections are spread across the members' client URLs.</summary>

@@ -9,8 +9,8 @@ using Microsoft.Net.Http.Headers;
 namespace KvCluster.Node.Api;
 
 /// <summary>
-/// The client API of DESIGN.md §4. Endpoints only validate and map: writes go to the <see cref="WriteProposer"/>,
-/// reads wait at the <see cref="ReadGate"/> and then look at the replica's state machine.
+/// The client API of docs/architecture.md §4. Endpoints only validate and map: writes go to the
+/// <see cref="WriteProposer"/>, reads wait at the <see cref="ReadGate"/> and then look at the replica's state machine.
 /// </summary>
 internal static class KvEndpoints
 {

@@ -1,6 +1,6 @@
 namespace KvCluster.Node.Api;
 
-/// <summary>The read consistency a client chose (DESIGN.md §3).</summary>
+/// <summary>The read consistency a client chose (docs/architecture.md §3).</summary>
 public enum ReadConsistency
 {
     /// <summary>Reflects every write acknowledged before the read began (one shared Redis round trip).</summary>

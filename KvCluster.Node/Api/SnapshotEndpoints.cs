@@ -6,7 +6,7 @@ namespace KvCluster.Node.Api;
 
 /// <summary>
 /// GET /v1/internal/snapshot: a fresh snapshot of this replica's state, streamed from its file. The coordinator
-/// copies it into Redis as a checkpoint before trimming the log (DESIGN.md §2, compaction).
+/// copies it into Redis as a checkpoint before trimming the log (docs/architecture.md §2.7).
 /// </summary>
 internal static class SnapshotEndpoints
 {

@@ -1,7 +1,7 @@
 namespace KvCluster.RedisLog.Log;
 
 /// <summary>
-/// One sequenced command of the replicated log (DESIGN.md §2). Apply is a pure function of
+/// One sequenced command of the replicated log (docs/architecture.md §2.2). Apply is a pure function of
 /// (state, entry), so every field a replica needs to reach the same result is here.
 /// </summary>
 public sealed record LogEntry

@@ -1,7 +1,7 @@
 namespace KvCluster.RedisLog.Log;
 
 /// <summary>
-/// The Redis key names of one KvCluster log (DESIGN.md §2), all under one prefix.
+/// The Redis key names of one KvCluster log (docs/architecture.md §2.1), all under one prefix.
 /// Under Redis Cluster use a hash-tagged prefix such as "{kv}:" so the sequencer script's keys share a slot.
 /// </summary>
 public sealed class LogKeys

@@ -9,9 +9,9 @@ public sealed record Anomaly(string Kind, string Description)
 }
 
 /// <summary>
-/// The verdicts of DESIGN.md §3 over a recorded history: writes and linearizable reads linearizable (per key);
-/// session reads with read-your-writes and monotonic reads per client; local reads never going backwards on a node
-/// (while it is not restarted); each write taking effect at most once; no answer a correct node never gives.
+/// The verdicts of docs/architecture.md §3 over a recorded history: writes and linearizable reads linearizable (per
+/// key); session reads with read-your-writes and monotonic reads per client; local reads never going backwards on a
+/// node (while it is not restarted); each write taking effect at most once; no answer a correct node never gives.
 /// </summary>
 public static class HistoryChecks
 {

@@ -4,7 +4,7 @@ public enum KvOperation { Get, Put, Delete }
 
 public enum KvPrecondition { None, IfMatch, IfNoneMatch }
 
-/// <summary>A request of DESIGN.md §4 on one key: GET, PUT value, DELETE, optionally If-Match: "version" or If-None-Match: *.</summary>
+/// <summary>A request of docs/architecture.md §4 on one key: GET, PUT value, DELETE, optionally If-Match: "version" or If-None-Match: *.</summary>
 public sealed record KvInput(KvOperation Operation, string Key, string? Value = null, KvPrecondition Precondition = KvPrecondition.None,
     long MatchVersion = 0)
 {
