@@ -48,13 +48,7 @@ builder.Services.AddSingleton<NodeMetrics>();
 builder.Services.AddSingleton<ReadBarrier>();
 builder.Services.AddSingleton<ReadGate>();
 builder.Services.AddSingleton<WriteProposer>();
-builder.Services.AddHttpClient(CoordinatorClient.HttpClientName, http =>
-{
-    http.BaseAddress = new Uri("http://coordinator");
-    http.Timeout = TimeSpan.FromSeconds(30);
-});
-builder.Services.AddSingleton<CoordinatorClient>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<CoordinatorClient>());
+builder.Services.AddCoordinatorClient();
 builder.Services.AddHostedService<LogTailer>();
 builder.Services.AddHostedService<MembershipHeartbeat>();
 builder.Services.AddCompatibility();

@@ -1,18 +1,17 @@
 using KvCluster.ServiceDefaults.Diagnostics;
-using KvCluster.ServiceDefaults.Discovery;
 using KvCluster.ServiceDefaults.Health;
-using KvCluster.ServiceDefaults.Resilience;
+using KvCluster.ServiceDefaults.Http;
 using KvCluster.ServiceDefaults.Supervision;
 using KvCluster.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
@@ -20,8 +19,6 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>
 /// What every KvCluster service shares, in the shape of the .NET Aspire ServiceDefaults template:
 /// OpenTelemetry, health endpoints, service discovery and resilient HTTP.
-/// The Aspire and OpenTelemetry hosting packages are not available here, so the pieces they would
-/// provide live next to this file (Telemetry/, Health/, Discovery/, Resilience/).
 /// </summary>
 public static class Extensions
 {
@@ -29,55 +26,82 @@ public static class Extensions
     public const string AlivenessEndpointPath = "/alive";
     public const string RuntimeEndpointPath = "/v1/runtime";
 
+    private const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    private const string ServiceNameKey = "OTEL_SERVICE_NAME";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
+
         builder.AddDefaultHealthChecks();
 
         builder.Services.AddServiceDiscovery();
+
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            // Registration order is pipeline order: resilience is the outer handler, so every
-            // retry goes back through discovery and may land on another endpoint.
-            http.AddStandardResilienceHandler();
+            // Registration order is pipeline order: resilience is the outer handler, so every retry goes back
+            // through discovery and may land on another endpoint.
+            http.AddStandardResilienceHandler(ResilienceSettings.Apply);
+
+            // http://coordinator resolves from services:coordinator:http:0 (environment services__coordinator__http__0).
             http.AddServiceDiscovery();
+
             // The factory's logging handlers open a log scope per request and log only below Warning, which the
             // settings filter out: pure cost on the node's per-write path to the coordinator.
             http.RemoveAllLoggers();
         });
 
+        // Stops the service when the process that started it (Kv:SupervisorPid) is gone.
         builder.Services.AddSupervisorWatchdog();
+
         return builder;
     }
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // Export only when a collector is configured (as Aspire does); without one, no provider is built
-        // and ActivitySources keep their no-listener fast path.
-        if (!OtlpExportSettings.IsEnabled(builder.Configuration))
+        // Unlike the template, nothing is registered without a collector to export to: no provider then listens,
+        // so the services' activity sources and meters keep their no-listener fast path on every request.
+        if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
         {
             return builder;
         }
 
-        var telemetry = new ServiceTelemetryBuilder(builder.Services);
-        telemetry
-            .ConfigureResource(resource => ServiceResource.Configure(resource, builder.Configuration, builder.Environment))
-            .WithTracing(tracing => tracing
-                .AddSource(TelemetrySourceNames.Traces)
-                .AddSource(KvTelemetry.Name))
-            .WithMetrics(metrics => metrics
-                .AddMeter(TelemetrySourceNames.Meters)
-                .AddMeter(KvTelemetry.Name))
-            .WithLogging(logging => { }, options =>
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource =>
             {
-                options.IncludeFormattedMessage = true;
-                options.IncludeScopes = true;
+                // The SDK reads OTEL_SERVICE_NAME itself; without it, name the service after the application rather
+                // than "unknown_service".
+                if (string.IsNullOrWhiteSpace(builder.Configuration[ServiceNameKey]))
+                {
+                    resource.AddService(builder.Environment.ApplicationName);
+                }
             })
-            // Reads OTEL_EXPORTER_OTLP_ENDPOINT/_PROTOCOL/_HEADERS from IConfiguration (environment included).
+            .WithMetrics(metrics =>
+            {
+                metrics.AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(KvTelemetry.Names);
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(KvTelemetry.Names)
+                    .AddAspNetCoreInstrumentation(aspNetCore =>
+                        // The AppHost polls the health endpoints every second: they would drown the real requests.
+                        aspNetCore.Filter = context =>
+                            !context.Request.Path.StartsWithSegments(HealthEndpointPath)
+                            && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                    .AddHttpClientInstrumentation();
+            })
+            // Reads OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL and _HEADERS from the configuration (environment included).
             .UseOtlpExporter();
 
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryProvidersHostedService>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, RequestTracingStartupFilter>());
         return builder;
     }
 
@@ -86,20 +110,22 @@ public static class Extensions
         // A check tagged "live" answers /alive: the process is running and able to serve.
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthCheckTags.Live]);
+
         return builder;
     }
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        // Unlike the Aspire template these are mapped in every environment: the AppHost and
-        // the cluster view rely on them, and the bench reads /v1/runtime around its measured windows.
+        // Unlike the template these are mapped in every environment: the services run as Production, and the
+        // AppHost and the cluster view rely on them; the bench reads /v1/runtime around its measured windows.
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(HealthCheckTags.Live),
         });
-        string service = app.Configuration["OTEL_SERVICE_NAME"] ?? app.Environment.ApplicationName;
+        string service = app.Configuration[ServiceNameKey] ?? app.Environment.ApplicationName;
         app.MapGet(RuntimeEndpointPath, () => Results.Json(ProcessRuntime.Now(service), ProcessRuntimeJsonContext.Default.ProcessRuntime));
+
         return app;
     }
 }

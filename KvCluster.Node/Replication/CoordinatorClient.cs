@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
 using KvCluster.RedisLog.Log;
+using KvCluster.ServiceDefaults.Http;
 using KvCluster.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -95,8 +96,10 @@ public sealed class CoordinatorClient : BackgroundService
             Content = new ByteArrayContent(body, 0, length),
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue(AppendWireFormat.ContentType);
-        // Every command carries its request id, which makes a repeated append harmless: the resilience handler may retry it.
-        message.Headers.Add("Idempotency-Key", commands[0].RequestId);
+        // The sequencer remembers each batch by its first command's request id and answers a repeat with the numbers the
+        // first got, so a repeated append is harmless; the header tells the resilience handler it may retry this POST.
+        // A retry resends this same message, body and header included.
+        message.Headers.Add(RequestIdempotency.IdempotencyKeyHeader, commands[0].RequestId);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         deadline.CancelAfter(_options.WriteTimeout);

@@ -1,6 +1,10 @@
-namespace KvCluster.ServiceDefaults.Resilience;
+namespace KvCluster.ServiceDefaults.Http;
 
-/// <summary>Whether sending a request twice has the same effect as sending it once (RFC 9110 §9.2.2).</summary>
+/// <summary>
+/// Whether sending a request twice has the same effect as sending it once: an idempotent method (RFC 9110 §9.2.2),
+/// or any request that carries an Idempotency-Key, which the receiver deduplicates. The node's append to the
+/// coordinator is a POST that carries one: its batch's request id, which the sequencer remembers.
+/// </summary>
 public static class RequestIdempotency
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
@@ -14,7 +18,6 @@ public static class RequestIdempotency
             || method == HttpMethod.Put
             || method == HttpMethod.Delete
             || method == HttpMethod.Trace
-            // The server deduplicates a request that carries a key, so any method may be repeated.
             || request.Headers.Contains(IdempotencyKeyHeader);
     }
 }
