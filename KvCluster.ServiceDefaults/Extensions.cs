@@ -50,6 +50,9 @@ public static class Extensions
             // settings filter out: pure cost on the node's per-write path to the coordinator.
             http.RemoveAllLoggers();
         });
+        // Polly logs every attempt of every request at Information: one line per append on the write path.
+        // Retries, timeouts and an open circuit are Warnings and still show.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
         // Stops the service when the process that started it (Kv:SupervisorPid) is gone.
         builder.Services.AddSupervisorWatchdog();

@@ -133,6 +133,10 @@ public sealed class TestCluster : IAsyncDisposable
         CoordinatorClient.Dispose();
         try
         {
+            // Nothing of a test cluster's state outlives it, so a crash is as good a stop as any, and much faster
+            // than each service's graceful shutdown.
+            foreach (var service in (ClusterService[])[Coordinator, .. _allNodes]) service.Kill();
+            Redis?.Kill();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await _app.StopAsync(timeout.Token).ConfigureAwait(false);
         }
