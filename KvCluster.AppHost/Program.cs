@@ -33,7 +33,9 @@ if (builder.ExecutionContext.IsRunMode && LocalStart.Prepare(settings) is { } ca
 
 var redis = builder.AddClusterRedis(settings);
 var coordinator = builder.AddCoordinator(settings, redis);
-for (int i = 1; i <= settings.TotalNodes; i++)
+// Spare nodes are for growing a local cluster from the dashboard; a deployment scales by its node count.
+int modelledNodes = builder.ExecutionContext.IsRunMode ? settings.TotalNodes : settings.Nodes;
+for (int i = 1; i <= modelledNodes; i++)
 {
     var node = builder.AddNode(i, settings, redis, coordinator);
     if (i > settings.Nodes) node.WithExplicitStart();

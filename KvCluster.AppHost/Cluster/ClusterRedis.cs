@@ -22,9 +22,10 @@ public static class ClusterRedis
 
         if (settings.RedisMode == RedisMode.Container)
         {
-            // A data volume keeps the AOF across container restarts; the AOF replaces the integration's RDB save points.
-            return builder.AddRedis(ResourceName, port: builder.ExecutionContext.IsRunMode ? settings.RedisPort : null)
-                .WithDataVolume()
+            // A volume keeps the AOF across container restarts. Not WithDataVolume: it turns on RDB snapshots as well.
+            var container = builder.AddRedis(ResourceName, port: builder.ExecutionContext.IsRunMode ? settings.RedisPort : null);
+            return container
+                .WithVolume(VolumeNameGenerator.Generate(container, "data"), "/data")
                 .WithAppendOnlyLog(settings.Fsync);
         }
 

@@ -43,11 +43,12 @@ public static class ClusterServices
         return node;
     }
 
-    // Locally each service listens on its fixed port itself, so DCP adds no proxy hop to a request.
+    // Locally each service listens on its fixed port itself, so DCP adds no proxy hop to a request; on IPv4 loopback
+    // alone, as redis-server does, so its URL (in membership and the kevinDB view) names one address.
     private static IResourceBuilder<ProjectResource> WithServiceEndpoint(this IResourceBuilder<ProjectResource> service,
         IDistributedApplicationBuilder builder, int port) =>
         builder.ExecutionContext.IsRunMode
-            ? service.WithHttpEndpoint(port: port, isProxied: false)
+            ? service.WithHttpEndpoint(port: port, isProxied: false).WithEndpoint("http", endpoint => endpoint.TargetHost = "127.0.0.1")
             : service.WithHttpEndpoint();
 
     private static IResourceBuilder<ProjectResource> WithClusterDefaults(this IResourceBuilder<ProjectResource> service,

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -49,18 +50,26 @@ public sealed class CrashRestarter(
         }
     }
 
-    private async Task RestartAsync(IResource resource, string resourceId, Supervised supervised, int? exitCode, CancellationToken stoppingToken)
+    private async Task RestartAsync(IResource resource, string resourceName, Supervised supervised, int? exitCode, CancellationToken stoppingToken)
     {
-        var delay = supervised.NextDelay(FirstDelay, MaxDelay, StableUptime);
-        logger.LogWarning("{Resource} exited unexpectedly (exit code {ExitCode}); starting it again in {Delay:0.#} s.",
-            resourceId, exitCode?.ToString() ?? "unknown", delay.TotalSeconds);
         try
         {
-            await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
-            if (!supervised.StillCrashed) return; // someone started or stopped it meanwhile
-            var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, stoppingToken).ConfigureAwait(false);
-            if (result.Success) supervised.CountRestart();
-            else logger.LogError("Could not start {Resource} again: {Error}", resourceId, result.Message);
+            // A start can fail while what the resource waits for is itself down (a node while Redis restarts): try again.
+            while (true)
+            {
+                var delay = supervised.NextDelay(FirstDelay, MaxDelay, StableUptime);
+                logger.LogWarning("{Resource} exited unexpectedly (exit code {ExitCode}); starting it again in {Delay:0.#} s.",
+                    resourceName, exitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown", delay.TotalSeconds);
+                await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+                if (!supervised.StillCrashed) return; // someone started or stopped it meanwhile
+                var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, stoppingToken).ConfigureAwait(false);
+                if (result.Success)
+                {
+                    supervised.CountRestart();
+                    return;
+                }
+                logger.LogWarning("Could not start {Resource} again: {Error}", resourceName, result.Message);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -118,7 +127,9 @@ public sealed class CrashRestarter(
                     return false;
                 }
                 if (_state != KnownResourceStates.Exited && _state != KnownResourceStates.Finished) return false;
-                _crashed = previous == KnownResourceStates.Running && !_stopRequested;
+                // Only an exit of a running service is a crash; one after a start that failed leaves the retry loop going.
+                if (previous != KnownResourceStates.Running) return false;
+                _crashed = !_stopRequested;
                 return _crashed;
             }
         }

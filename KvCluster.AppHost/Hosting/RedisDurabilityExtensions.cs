@@ -15,15 +15,32 @@ public static class RedisDurabilityExtensions
 
     /// <summary>
     /// The AOF on with <paramref name="fsync"/> ("always" loses no acknowledged write, "everysec" up to about a second),
-    /// no RDB save points (the integration's default <c>--save 60 1</c> would lose up to a minute), and rewrites that
-    /// do not compress (LZF cost the rewrite child 36-108 µs of CPU per 10 KiB write, values that mostly do not shrink).
+    /// no RDB save points, and rewrites that do not compress (LZF cost the rewrite child 36-108 µs of CPU per 10 KiB
+    /// write, for values that mostly do not shrink).
     /// </summary>
-    public static IResourceBuilder<T> WithAppendOnlyLog<T>(this IResourceBuilder<T> builder, string fsync)
-        where T : IResourceWithArgs =>
-        builder.WithArgs(
-            "--appendonly", "yes",
-            "--appendfsync", fsync,
-            "--auto-aof-rewrite-percentage", AofRewritePercentage.ToString(CultureInfo.InvariantCulture),
-            "--rdbcompression", "no",
-            "--save", "");
+    public static IReadOnlyList<string> AppendOnlyArguments(string fsync) =>
+    [
+        "--appendonly", "yes",
+        "--appendfsync", fsync,
+        "--auto-aof-rewrite-percentage", AofRewritePercentage.ToString(CultureInfo.InvariantCulture),
+        "--rdbcompression", "no",
+        "--save", "",
+    ];
+
+    public static IResourceBuilder<RedisServerResource> WithAppendOnlyLog(this IResourceBuilder<RedisServerResource> builder, string fsync) =>
+        builder.WithArgs([.. AppendOnlyArguments(fsync)]);
+
+    /// <summary>
+    /// The container runs <c>/bin/sh -c "redis-server --requirepass $REDIS_PASSWORD ..."</c>: the settings go into that
+    /// command line. Add no <c>WithDataVolume</c>/<c>WithPersistence</c> beside this: their <c>--save 60 1</c> would
+    /// snapshot instead, losing up to a minute of acknowledged writes.
+    /// </summary>
+    public static IResourceBuilder<RedisResource> WithAppendOnlyLog(this IResourceBuilder<RedisResource> builder, string fsync) =>
+        builder.WithArgs(context =>
+        {
+            int command = context.Args.ToList().FindIndex(arg => arg is string text && text.StartsWith("redis-server", StringComparison.Ordinal));
+            if (command < 0) throw new InvalidOperationException("The Redis container's command line was not found; its integration has changed.");
+            var settings = AppendOnlyArguments(fsync).Select(argument => argument.Length == 0 ? "''" : argument);
+            context.Args[command] = (string)context.Args[command] + " " + string.Join(' ', settings);
+        });
 }

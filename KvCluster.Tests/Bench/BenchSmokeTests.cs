@@ -49,7 +49,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         // What the window's operations cost each process: every one did work, and the .NET ones allocated. Redis's
         // rewrites are there too, with no CPU unless one ended within this short window.
         var costs = root.GetProperty("processCosts").EnumerateArray().ToDictionary(cost => cost.GetProperty("process").GetString()!);
-        Assert.Equal(["coordinator", "load generator", "node-1", "node-2", "node-3", "redis", "redis rewrites"], costs.Keys.Order());
+        Assert.Equal(["coordinator", "load generator", "node1", "node2", "node3", "redis", "redis rewrites"], costs.Keys.Order());
         string[] redis = ["redis", "redis rewrites"];
         Assert.All(costs.Where(cost => cost.Key != "redis rewrites"),
             cost => Assert.True(cost.Value.GetProperty("cpuUsPerOp").GetDouble() > 0, $"no CPU in {cost}"));

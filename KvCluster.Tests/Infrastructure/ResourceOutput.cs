@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using Aspire.Hosting.ApplicationModel;
 
 namespace KvCluster.Tests.Infrastructure;
 
 /// <summary>A resource's console lines as DCP captured them: the last 400 kept, each also passed to the test's output.</summary>
-public sealed class ResourceOutput
+public sealed partial class ResourceOutput
 {
     private const int Kept = 400;
     private readonly ConcurrentQueue<string> _lines = new();
@@ -13,21 +14,23 @@ public sealed class ResourceOutput
 
     public void Add(string line)
     {
+        // Aspire asks services for colour (the dashboard renders it); "fail: " must be found at the start of a line.
+        line = ColourCodes().Replace(line, "");
         _lines.Enqueue(line);
         while (_lines.Count > Kept && _lines.TryDequeue(out _)) { }
     }
 
     /// <summary>Reads the resource's lines until <paramref name="stopping"/> fires.</summary>
-    public async Task FollowAsync(ResourceLoggerService logs, string resourceName, Action<string> forward, CancellationToken stopping)
+    public async Task FollowAsync(ResourceLoggerService logs, IResource resource, Action<string> forward, CancellationToken stopping)
     {
         try
         {
-            await foreach (var batch in logs.WatchAsync(resourceName).WithCancellation(stopping).ConfigureAwait(false))
+            await foreach (var batch in logs.WatchAsync(resource).WithCancellation(stopping).ConfigureAwait(false))
             {
                 foreach (var line in batch)
                 {
                     Add(line.Content);
-                    forward(line.Content);
+                    forward(ColourCodes().Replace(line.Content, ""));
                 }
             }
         }
@@ -35,4 +38,7 @@ public sealed class ResourceOutput
         {
         }
     }
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex ColourCodes();
 }

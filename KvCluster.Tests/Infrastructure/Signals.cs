@@ -5,6 +5,7 @@ namespace KvCluster.Tests.Infrastructure;
 /// <summary>POSIX signals to a process, as the fault tests inject them.</summary>
 public static class Signals
 {
+    private const int SigInt = 2;
     private const int SigKill = 9;
     private const int SigTerm = 15;
     private const int SigCont = 18;
@@ -19,6 +20,9 @@ public static class Signals
     public static void Pause(int pid) => Send(pid, SigStop);
 
     public static void Resume(int pid) => Send(pid, SigCont);
+
+    /// <summary>SIGINT to every process of a process group, as a script's <c>kill -INT -- -PGID</c>.</summary>
+    public static void InterruptGroup(int processGroup) => Send(-processGroup, SigInt);
 
     private static void Send(int pid, int signal) => _ = SendSignal(pid, signal); // a process already gone is no error here
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Logging;
 using KvCluster.AppHost.Cluster;
 using Xunit.Abstractions;
 
@@ -45,6 +46,9 @@ public sealed class TestCluster : IAsyncDisposable
 
     public ClusterOptions Options { get; }
 
+    /// <summary>The running AppHost: its resources, notifications and commands, as the dashboard sees them.</summary>
+    public DistributedApplication App => _app;
+
     /// <summary>Full path of the state directory: redis/, node-i/ and endpoints.json.</summary>
     public string StateDirectory { get; }
 
@@ -77,6 +81,10 @@ public sealed class TestCluster : IAsyncDisposable
         var appHost = await DistributedApplicationTestingBuilder
             .CreateAsync<Projects.KvCluster_AppHost>([.. options.ToArguments()], cancellationToken)
             .ConfigureAwait(false);
+        // The services' lines go to the test's output (FollowOutput); the AppHost's own log only from warnings on.
+        appHost.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter($"{typeof(CrashRestarter).Assembly.GetName().Name}.Resources", LogLevel.None));
         foreach (var service in appHost.Resources.OfType<ProjectResource>())
         {
             var builder = appHost.CreateResourceBuilder(service);
@@ -174,12 +182,16 @@ public sealed class TestCluster : IAsyncDisposable
     private void FollowOutput()
     {
         var logs = _app.Services.GetRequiredService<ResourceLoggerService>();
+        var model = _app.Services.GetRequiredService<DistributedApplicationModel>();
+        IResource Resource(string name) => model.Resources.Single(resource => resource.Name == name);
         foreach (var service in (ClusterService[])[Coordinator, .. _allNodes])
         {
-            _followers.Add(service.Output.FollowAsync(logs, service.ResourceName, line => _output($"[{service.Name}] {line}"), _stopping.Token));
+            _followers.Add(service.Output.FollowAsync(logs, Resource(service.ResourceName), line => _output($"[{service.Name}] {line}"),
+                _stopping.Token));
         }
+        if (Redis is null) return;
         var redis = new ResourceOutput();
-        _followers.Add(redis.FollowAsync(logs, ClusterRedis.ResourceName, line => _output($"[redis] {line}"), _stopping.Token));
+        _followers.Add(redis.FollowAsync(logs, Resource(ClusterRedis.ResourceName), line => _output($"[redis] {line}"), _stopping.Token));
     }
 
     private static IEnumerable<KeyValuePair<string, string>> EnvironmentFor(ClusterOptions options, string serviceId)

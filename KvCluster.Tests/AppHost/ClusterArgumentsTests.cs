@@ -1,0 +1,92 @@
+using KvCluster.AppHost.Cluster;
+using Microsoft.Extensions.Configuration;
+
+namespace KvCluster.Tests.AppHost;
+
+public sealed class ClusterArgumentsTests
+{
+    [Fact]
+    public void No_arguments_give_the_documented_defaults()
+    {
+        var settings = Read([]);
+        Assert.Equal(3, settings.Nodes);
+        Assert.Equal(0, settings.SpareNodes);
+        Assert.Equal(5100, settings.PortBase);
+        Assert.Equal(6390, settings.RedisPort);
+        Assert.Equal(Path.GetFullPath(".kvcluster"), settings.StateDirectory);
+        Assert.Null(settings.Redis);
+        Assert.Equal(RedisMode.Auto, settings.RedisMode);
+        Assert.Equal("everysec", settings.Fsync);
+        Assert.False(settings.Fresh);
+        Assert.False(settings.NoDashboard);
+        Assert.Null(settings.Validate());
+    }
+
+    [Fact]
+    public void Every_flag_sets_its_configuration_key()
+    {
+        var settings = Read(["--nodes", "5", "--spare-nodes=2", "--port-base", "7000", "--redis-port", "7100", "--state-dir", "/tmp/kv-state",
+            "--redis-mode", "executable", "--fsync", "always", "--fresh", "--no-dashboard"]);
+        Assert.Equal(5, settings.Nodes);
+        Assert.Equal(2, settings.SpareNodes);
+        Assert.Equal(7000, settings.PortBase);
+        Assert.Equal(7100, settings.RedisPort);
+        Assert.Equal("/tmp/kv-state", settings.StateDirectory);
+        Assert.Equal(RedisMode.Executable, settings.RedisMode);
+        Assert.Equal("always", settings.Fsync);
+        Assert.True(settings.Fresh);
+        Assert.True(settings.NoDashboard);
+        Assert.Equal(7005, settings.NodePort(5));
+    }
+
+    [Fact]
+    public void Configuration_keys_on_the_command_line_and_Aspire_arguments_pass_through()
+    {
+        Assert.True(ClusterArguments.TryTranslate(["--Kv:Nodes", "4", "--publisher", "manifest", "--output-path", "out/m.json"],
+            out var translated, out var error), error);
+        Assert.Equal(["--Kv:Nodes", "4", "--publisher", "manifest", "--output-path", "out/m.json"], translated);
+        Assert.Equal(4, Read(["--Kv:Nodes", "4"]).Nodes);
+    }
+
+    [Fact]
+    public void A_redis_connection_with_commas_and_equals_signs_is_kept_whole()
+    {
+        Assert.Equal("cache.example:6380,password=p=q,ssl=true", Read(["--redis", "cache.example:6380,password=p=q,ssl=true"]).Redis);
+        Assert.Equal("cache.example:6380,password=p=q", Read(["--redis=cache.example:6380,password=p=q"]).Redis);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--nodez", "3" }, "Unknown option '--nodez'")]
+    [InlineData(new[] { "--nodes" }, "--nodes needs a value")]
+    [InlineData(new[] { "--nodes", "--fresh" }, "--nodes needs a value")]
+    public void A_wrong_flag_is_refused_with_the_usage(string[] args, string expected)
+    {
+        Assert.False(ClusterArguments.TryTranslate(args, out _, out var error));
+        Assert.Contains(expected, error);
+        Assert.Contains("Usage:", error);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--nodes", "0" }, "--nodes must be at least 1")]
+    [InlineData(new[] { "--spare-nodes", "-1" }, "--spare-nodes must not be negative")]
+    [InlineData(new[] { "--port-base", "65534" }, "leaves no room")]
+    [InlineData(new[] { "--redis-port", "5102" }, "collides with the coordinator and node ports")]
+    [InlineData(new[] { "--fsync", "sometimes" }, "--fsync must be one of always, everysec")]
+    [InlineData(new[] { "--state-dir", " " }, "--state-dir must not be empty")]
+    public void A_wrong_value_names_the_flag_to_fix(string[] args, string expected)
+    {
+        Assert.Contains(expected, Read(args).Validate());
+    }
+
+    [Fact]
+    public void The_redis_port_may_equal_a_service_port_when_a_redis_is_given()
+    {
+        Assert.Null(Read(["--redis", "127.0.0.1:5101", "--redis-port", "5101"]).Validate());
+    }
+
+    private static ClusterSettings Read(string[] args)
+    {
+        Assert.True(ClusterArguments.TryTranslate(args, out var translated, out var error), error);
+        return ClusterSettings.From(new ConfigurationBuilder().AddCommandLine(translated).Build());
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+
+namespace KvCluster.Tests.AppHost;
+
+/// <summary>
+/// The manifest azd deploys from (<c>--publisher manifest</c>, what <c>azd up</c> runs): only resource types azd accepts,
+/// Redis a container that keeps the log in an AOF on a volume, the coordinator and every node with its own id.
+/// </summary>
+public sealed class ManifestTests : IDisposable
+{
+    private static readonly string[] TypesAzdAccepts =
+        ["container.v0", "container.v1", "project.v0", "project.v1", "dockerfile.v0", "parameter.v0", "value.v0", "annotated.string"];
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "kvcluster-manifest-" + Guid.NewGuid().ToString("N")[..12]);
+
+    [Fact]
+    public async Task The_manifest_has_only_types_azd_accepts_and_no_executable()
+    {
+        var resources = await PublishAsync("--nodes", "3", "--spare-nodes", "1");
+
+        Assert.All(resources, resource => Assert.Contains(resource.Value.GetProperty("type").GetString(), TypesAzdAccepts));
+        // The spare node is for a local cluster's dashboard: a deployment has the nodes it runs.
+        Assert.Equal(["coordinator", "node1", "node2", "node3", "redis"],
+            resources.Where(r => r.Value.GetProperty("type").GetString() is "project.v0" or "container.v0").Select(r => r.Key).Order());
+    }
+
+    [Fact]
+    public async Task Redis_is_a_container_keeping_its_AOF_on_a_volume_with_no_snapshots()
+    {
+        var redis = (await PublishAsync("--fsync", "always"))["redis"];
+
+        Assert.Equal("container.v0", redis.GetProperty("type").GetString());
+        string command = string.Join(' ', redis.GetProperty("args").EnumerateArray().Select(arg => arg.GetString()));
+        Assert.Contains("redis-server --requirepass $REDIS_PASSWORD", command);
+        Assert.Contains("--appendonly yes --appendfsync always", command);
+        Assert.DoesNotContain("--save 60", command);
+        Assert.EndsWith("--save ''", command);
+        var volume = Assert.Single(redis.GetProperty("volumes").EnumerateArray());
+        Assert.Equal("/data", volume.GetProperty("target").GetString());
+        Assert.False(volume.GetProperty("readOnly").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Every_node_has_its_own_id_the_redis_connection_and_the_coordinator_and_only_nodes_are_external()
+    {
+        var resources = await PublishAsync("--nodes", "2");
+
+        foreach (var (name, id) in new[] { ("node1", "node-1"), ("node2", "node-2") })
+        {
+            var env = resources[name].GetProperty("env");
+            Assert.Equal(id, env.GetProperty("Kv__NodeId").GetString());
+            Assert.Equal("{redis.connectionString}", env.GetProperty("ConnectionStrings__redis").GetString());
+            Assert.Equal("{coordinator.bindings.http.url}", env.GetProperty("services__coordinator__http__0").GetString());
+            Assert.True(resources[name].GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
+        }
+        var coordinator = resources["coordinator"];
+        Assert.Equal("{redis.connectionString}", coordinator.GetProperty("env").GetProperty("ConnectionStrings__redis").GetString());
+        Assert.False(coordinator.GetProperty("bindings").GetProperty("http").TryGetProperty("external", out _));
+    }
+
+    private async Task<Dictionary<string, JsonElement>> PublishAsync(params string[] args)
+    {
+        string manifest = Path.Combine(_directory, "aspire-manifest.json");
+        using var apphost = AppHostProcess.Start(["--publisher", "manifest", "--output-path", manifest, .. args]);
+        Assert.True(await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, apphost.Output);
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(manifest));
+        return document.RootElement.GetProperty("resources").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+    }
+}
