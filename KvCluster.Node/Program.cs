@@ -61,5 +61,6 @@ app.MapKvEndpoints();
 app.MapClusterEndpoints();
 app.MapNodeStatusEndpoints();
 app.MapSnapshotEndpoints();
+app.MapSnapshotNowEndpoint();
 app.MapCompatibilityEndpoints();
 app.Run();

@@ -83,7 +83,7 @@ stop_all() {
     log "stopping everything"
     local pid
     for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    # The AppHost stops its children on SIGTERM; give everyone 20 s, then kill what is left.
+    # The AppHost stops every service on SIGTERM (through DCP); give everyone 20 s, then kill what is left.
     local deadline=$((SECONDS + 20))
     for pid in "${PIDS[@]}"; do
         while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
@@ -134,7 +134,7 @@ for i in "${!SIZE_LIST[@]}"; do TRIVIAL_PORT[${SIZE_LIST[$i]}]=${PORTS[$((8 + i)
 # ---- start the systems ----------------------------------------------------------------------------------------
 log "starting KvCluster: 3 nodes on ${KV_PORTS[1]}-${KV_PORTS[3]}, coordinator ${KV_PORTS[0]}, redis ${KV_REDIS_PORT} (fsync ${KV_FSYNC})"
 start kvcluster "${APPHOST[@]}" --nodes 3 --port-base "${KV_PORTS[0]}" --redis-port "$KV_REDIS_PORT" \
-    --state-dir "$WORK/kvcluster" --fsync "$KV_FSYNC" --fresh
+    --state-dir "$WORK/kvcluster" --fsync "$KV_FSYNC" --fresh --redis-mode executable --no-dashboard
 KV_URLS=()
 for i in 1 2 3; do
     KV_URLS+=("http://127.0.0.1:${KV_PORTS[$i]}")

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Runs KvCluster locally: scripts/run-cluster.sh [--nodes N] [--port-base P] [--redis-port R] [--state-dir DIR]
-#   [--redis CONNECTION] [--fsync always|everysec] [--fresh] [--verbose]
-# Relative paths (--state-dir) are taken from the directory you run it in.
+# Runs KvCluster locally through its .NET Aspire AppHost:
+#   scripts/run-cluster.sh [--nodes N] [--spare-nodes K] [--port-base P] [--redis-port R] [--state-dir DIR]
+#     [--redis CONNECTION] [--redis-mode auto|container|executable] [--fsync always|everysec] [--fresh] [--no-dashboard]
+# Relative paths (--state-dir) are taken from the directory you run it in. Ctrl+C stops everything.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$repo/scripts/ensure-redis.sh"
+# Where no container runtime answers, the private Redis is redis-server from PATH: install it if missing.
+runtime="${ASPIRE_CONTAINER_RUNTIME:-docker}"
+if ! timeout 10 "$runtime" info >/dev/null 2>&1; then
+    "$repo/scripts/ensure-redis.sh"
+fi
 exec dotnet run --project "$repo/KvCluster.AppHost" -- "$@"

@@ -1,5 +1,7 @@
+using System.Collections;
 using System.Globalization;
 using Aspire.Hosting;
+using Microsoft.Extensions.Configuration;
 using Aspire.Hosting.ApplicationModel;
 
 namespace KvCluster.AppHost.Cluster;
@@ -30,7 +32,8 @@ public static class ClusterServices
             .WithClusterDefaults(builder, redis)
             .WithReference(coordinator)
             .WaitFor(coordinator)
-            .WithEnvironment("Kv__NodeId", NodeId(index));
+            .WithEnvironment("Kv__NodeId", NodeId(index))
+            .WithNodeCommands();
         if (builder.ExecutionContext.IsRunMode)
         {
             node.WithEnvironment("Kv__DataDir", Path.Combine(settings.StateDirectory, NodeId(index)));
@@ -62,6 +65,22 @@ public static class ClusterServices
         {
             // A service whose AppHost is gone stops by itself, even if DCP could not stop it.
             service.WithEnvironment("Kv__SupervisorPid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            if (builder.Configuration.GetValue<bool>("Kv:NoDashboard")) service.WithOtlpExporterFromEnvironment();
+        }
+        return service;
+    }
+
+    // Without the dashboard nothing tells the services where to export: the AppHost's own OTEL_* settings do
+    // (endpoint, protocol, headers, intervals), while each service keeps the name Aspire gives it.
+    private static IResourceBuilder<ProjectResource> WithOtlpExporterFromEnvironment(this IResourceBuilder<ProjectResource> service)
+    {
+        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            if (variable.Key is string name && variable.Value is string value && name.StartsWith("OTEL_", StringComparison.Ordinal)
+                && name is not ("OTEL_SERVICE_NAME" or "OTEL_RESOURCE_ATTRIBUTES"))
+            {
+                service.WithEnvironment(name, value);
+            }
         }
         return service;
     }

@@ -15,4 +15,5 @@ public sealed record ListItem(string Key, long Version, int Size);
 [JsonSerializable(typeof(PutResponse))]
 [JsonSerializable(typeof(ListResponse))]
 [JsonSerializable(typeof(NodeStatus))]
+[JsonSerializable(typeof(SnapshotTaken))]
 internal sealed partial class NodeJsonContext : JsonSerializerContext;

@@ -66,4 +66,21 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         using var read = await cluster.NodeClients[1].GetAsync("/v1/kv/none");
         Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
     }
+
+    [Fact]
+    public async Task The_dashboard_commands_snapshot_a_node_and_show_its_state_digest()
+    {
+        await using var cluster = await TestCluster.StartAsync(output, nodes: 1);
+        using (var put = await cluster.NodeClients[0].PutAsync("/v1/kv/k", new StringContent("v"))) put.EnsureSuccessStatusCode();
+        var node = cluster.Nodes[0];
+
+        var snapshot = await cluster.App.ResourceCommands.ExecuteCommandAsync(node.ResourceName, NodeCommands.SnapshotNow);
+        Assert.True(snapshot.Success, snapshot.Message);
+        Assert.Contains("\"seq\":1", snapshot.Data?.Value);
+        Assert.True(File.Exists(Path.Combine(node.DataDirectory, "snapshots", "snapshot.kvsnap")), "no snapshot file was written");
+
+        var digest = await cluster.App.ResourceCommands.ExecuteCommandAsync(node.ResourceName, NodeCommands.StateDigest);
+        Assert.True(digest.Success, digest.Message);
+        Assert.Matches("\"applied\":1,.*\"digest\":\"[0-9a-f]+\"", digest.Data?.Value);
+    }
 }

@@ -121,6 +121,8 @@ public sealed class TestCluster : IAsyncDisposable
             throw new InvalidOperationException($"No spare node left: the cluster was started with {Options.SpareNodes} (ClusterOptions.SpareNodes).");
         var node = _allNodes[index];
         await node.StartAsync(cancellationToken).ConfigureAwait(false);
+        // A resource started explicitly has no log to follow until it has run.
+        Follow(node);
         _nodeClients.Add(CreateClient(node.Url));
         Interlocked.Increment(ref _started);
         return node;
@@ -181,18 +183,21 @@ public sealed class TestCluster : IAsyncDisposable
 
     private void FollowOutput()
     {
-        var logs = _app.Services.GetRequiredService<ResourceLoggerService>();
-        var model = _app.Services.GetRequiredService<DistributedApplicationModel>();
-        IResource Resource(string name) => model.Resources.Single(resource => resource.Name == name);
-        foreach (var service in (ClusterService[])[Coordinator, .. _allNodes])
-        {
-            _followers.Add(service.Output.FollowAsync(logs, Resource(service.ResourceName), line => _output($"[{service.Name}] {line}"),
-                _stopping.Token));
-        }
+        foreach (var service in (ClusterService[])[Coordinator, .. Nodes]) Follow(service);
         if (Redis is null) return;
         var redis = new ResourceOutput();
-        _followers.Add(redis.FollowAsync(logs, Resource(ClusterRedis.ResourceName), line => _output($"[redis] {line}"), _stopping.Token));
+        _followers.Add(redis.FollowAsync(Logs, Resource(ClusterRedis.ResourceName), line => _output($"[redis] {line}"), _stopping.Token));
     }
+
+    // From the start of the service's log: Aspire replays what it has kept, then follows.
+    private void Follow(ClusterService service) =>
+        _followers.Add(service.Output.FollowAsync(Logs, Resource(service.ResourceName), line => _output($"[{service.Name}] {line}"),
+            _stopping.Token));
+
+    private ResourceLoggerService Logs => _app.Services.GetRequiredService<ResourceLoggerService>();
+
+    private IResource Resource(string name) =>
+        _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(resource => resource.Name == name);
 
     private static IEnumerable<KeyValuePair<string, string>> EnvironmentFor(ClusterOptions options, string serviceId)
     {

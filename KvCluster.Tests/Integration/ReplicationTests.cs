@@ -5,14 +5,17 @@ using static KvCluster.Tests.Integration.KvHttp;
 
 namespace KvCluster.Tests.Integration;
 
-/// <summary>A real 3-node cluster: what one node accepts, every node serves, in the same order.</summary>
+/// <summary>
+/// A real 3-node cluster, shared by these tests (each writes keys of its own): what one node accepts, every node
+/// serves, in the same order.
+/// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ReplicationTests(ITestOutputHelper output)
+public sealed class ReplicationTests(SharedCluster shared, ITestOutputHelper output) : IClassFixture<SharedCluster>
 {
     [Fact]
     public async Task A_write_on_any_node_is_read_from_every_node_at_linearizable()
     {
-        await using var cluster = await TestCluster.StartAsync(output);
+        var cluster = shared.For(output);
         for (int writer = 0; writer < cluster.NodeClients.Count; writer++)
         {
             string key = $"greeting/{writer}";
@@ -33,7 +36,7 @@ public sealed class ReplicationTests(ITestOutputHelper output)
     [Fact]
     public async Task A_session_read_with_the_writers_seq_sees_the_write_on_another_node()
     {
-        await using var cluster = await TestCluster.StartAsync(output);
+        var cluster = shared.For(output);
         long lastSeq = 0;
         for (int i = 0; i < 50; i++)
         {
@@ -55,7 +58,7 @@ public sealed class ReplicationTests(ITestOutputHelper output)
     [Fact]
     public async Task Concurrent_writers_on_all_nodes_leave_every_node_identical()
     {
-        await using var cluster = await TestCluster.StartAsync(output);
+        var cluster = shared.For(output);
         const int writesPerNode = 150;
         var writers = cluster.NodeClients.Select((client, n) => Task.Run(async () =>
         {
@@ -89,7 +92,7 @@ public sealed class ReplicationTests(ITestOutputHelper output)
     [Fact]
     public async Task Of_many_concurrent_create_only_writes_of_one_key_exactly_one_wins()
     {
-        await using var cluster = await TestCluster.StartAsync(output);
+        var cluster = shared.For(output);
         var attempts = Enumerable.Range(0, 30).Select(i => Task.Run(async () =>
         {
             using var put = await PutAsync(cluster.NodeClients[i % 3], "leader", $"candidate-{i}",
@@ -111,7 +114,7 @@ public sealed class ReplicationTests(ITestOutputHelper output)
     [Fact]
     public async Task A_retried_put_with_the_same_idempotency_key_is_applied_once()
     {
-        await using var cluster = await TestCluster.StartAsync(output);
+        var cluster = shared.For(output);
         using var first = await PutAsync(cluster.NodeClients[0], "order/17", "paid",
             request => request.Headers.Add("Idempotency-Key", "pay-order-17"));
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
@@ -133,7 +136,7 @@ public sealed class ReplicationTests(ITestOutputHelper output)
     [Fact]
     public async Task Conditional_writes_follow_the_version_in_if_match()
     {
-        await using var cluster = await TestCluster.StartAsync(output, nodes: 2);
+        var cluster = shared.For(output);
         var client = cluster.NodeClients[0];
         using var created = await PutAsync(client, "config", "v1");
         long version = ETagVersion(created);
@@ -161,7 +164,7 @@ public sealed class ReplicationTests(ITestOutputHelper output)
     [Fact]
     public async Task Listing_pages_through_keys_by_prefix_in_order()
     {
-        await using var cluster = await TestCluster.StartAsync(output, nodes: 1);
+        var cluster = shared.For(output);
         var client = cluster.NodeClients[0];
         var expected = new List<string>();
         for (int i = 0; i < 25; i++)

@@ -1,0 +1,37 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace KvCluster.AppHost.Cluster;
+
+/// <summary>What an operator asks of one node from the dashboard, over the node's own HTTP API.</summary>
+public static class NodeCommands
+{
+    public const string SnapshotNow = "snapshot-now";
+    public const string StateDigest = "state-digest";
+
+    public static IResourceBuilder<ProjectResource> WithNodeCommands(this IResourceBuilder<ProjectResource> node) =>
+        node
+            .WithHttpCommand("/v1/node/snapshot", "Snapshot now", commandName: SnapshotNow, commandOptions: new HttpCommandOptions
+            {
+                Description = "Write this node's whole state to its snapshot file now, so a restart replays less of the log.",
+                IconName = "Save",
+                GetCommandResult = ShowBodyAsync,
+            })
+            .WithHttpCommand("/v1/node?digest=true", "State digest", commandName: StateDigest, commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Get,
+                Description = "This node's applied seq and a digest of its whole state: replicas at the same seq hold the same data " +
+                              "exactly when their digests are equal.",
+                IconName = "DocumentSearch",
+                GetCommandResult = ShowBodyAsync,
+            });
+
+    // The dashboard shows the node's JSON answer, or its problem details when it refused.
+    private static async Task<ExecuteCommandResult> ShowBodyAsync(HttpCommandResultContext context)
+    {
+        string body = await context.Response.Content.ReadAsStringAsync(context.CancellationToken).ConfigureAwait(false);
+        return context.Response.IsSuccessStatusCode
+            ? CommandResults.Success("Done", body, CommandResultFormat.Json)
+            : CommandResults.Failure($"{(int)context.Response.StatusCode} {context.Response.ReasonPhrase}", body, CommandResultFormat.Json);
+    }
+}
