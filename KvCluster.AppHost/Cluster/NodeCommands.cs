@@ -17,9 +17,15 @@ public static class NodeCommands
                 IconName = "Save",
                 GetCommandResult = ShowBodyAsync,
             })
-            .WithHttpCommand("/v1/node?digest=true", "State digest", commandName: StateDigest, commandOptions: new HttpCommandOptions
+            .WithHttpCommand("/v1/node", "State digest", commandName: StateDigest, commandOptions: new HttpCommandOptions
             {
                 Method = HttpMethod.Get,
+                // The path is taken as a path (a '?' in it would be escaped): the query goes on here.
+                PrepareRequest = context =>
+                {
+                    context.Request.RequestUri = new UriBuilder(context.Request.RequestUri!) { Query = "digest=true" }.Uri;
+                    return Task.CompletedTask;
+                },
                 Description = "This node's applied seq and a digest of its whole state: replicas at the same seq hold the same data " +
                               "exactly when their digests are equal.",
                 IconName = "DocumentSearch",
