@@ -21,7 +21,8 @@ if (settings.Validate() is { } invalid)
 
 var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
 {
-    Args = aspireArgs,
+    // Exit only once DCP has stopped every service: a script that waits for the AppHost then finds nothing running.
+    Args = ["--DcpPublisher:WaitForResourceCleanup=true", .. aspireArgs],
     DisableDashboard = settings.NoDashboard,
 });
 settings.RedisMode = ClusterRedis.ChooseMode(builder.ExecutionContext, settings.RedisMode);

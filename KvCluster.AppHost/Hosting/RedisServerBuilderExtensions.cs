@@ -21,8 +21,11 @@ public static class RedisServerBuilderExtensions
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, cancellationToken) =>
             connectionString = await resource.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false));
         string healthCheckKey = $"{name}_check";
+        // A check that runs before redis-server listens would otherwise wait out the client's 5 s connect timeout,
+        // holding back everything that waits for Redis by as long.
         builder.Services.AddHealthChecks().AddRedis(
-            _ => connectionString ?? throw new InvalidOperationException($"The connection string of '{name}' is not available yet."),
+            _ => (connectionString ?? throw new InvalidOperationException($"The connection string of '{name}' is not available yet."))
+                + ",connectTimeout=500",
             name: healthCheckKey);
 
         return builder.AddResource(resource)

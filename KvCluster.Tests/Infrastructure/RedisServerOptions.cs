@@ -7,7 +7,7 @@ public sealed record RedisServerOptions
     public required string DataDirectory { get; init; }
     /// <summary>AOF on by default: Redis is the source of truth.</summary>
     public bool AppendOnly { get; init; } = true;
-    /// <summary>"always" or "everysec" (DESIGN.md §3).</summary>
+    /// <summary>"always" or "everysec" (docs/architecture.md §3).</summary>
     public string AppendFsync { get; init; } = "everysec";
     /// <summary>
     /// Growth of the AOF, in percent of its size after the last rewrite, that starts the next rewrite (Redis's default
