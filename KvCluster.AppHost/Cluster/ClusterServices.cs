@@ -1,8 +1,8 @@
 using System.Collections;
 using System.Globalization;
 using Aspire.Hosting;
-using Microsoft.Extensions.Configuration;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
 
 namespace KvCluster.AppHost.Cluster;
 

@@ -4,10 +4,10 @@ using Aspire.Hosting.ApplicationModel;
 
 namespace KvCluster.Tests.Infrastructure;
 
-/// <summary>A resource's console lines as DCP captured them: the last 400 kept, each also passed to the test's output.</summary>
+/// <summary>A resource's console lines as DCP captured them: the last 2000 kept, each also passed to the test's output.</summary>
 public sealed partial class ResourceOutput
 {
-    private const int Kept = 400;
+    private const int Kept = 2000;
     private readonly ConcurrentQueue<string> _lines = new();
 
     public IReadOnlyCollection<string> Recent => [.. _lines];

@@ -94,10 +94,11 @@ public sealed class TestCluster : IAsyncDisposable
         var cluster = new TestCluster(app, options, output);
         try
         {
-            cluster.FollowOutput();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.ReadyTimeout);
             await app.StartAsync(timeout.Token).ConfigureAwait(false);
+            // Only now does each resource have the DCP instance its log is kept under; what it printed so far is replayed.
+            cluster.FollowOutput();
             await Task.WhenAll(((ClusterService[])[cluster.Coordinator, .. cluster.Nodes])
                 .Select(service => service.WaitReadyAsync(options.ReadyTimeout, cancellationToken))).ConfigureAwait(false);
             return cluster;
