@@ -7,7 +7,7 @@ namespace KvCluster.Tests.Infrastructure;
 
 /// <summary>
 /// The coordinator or one node of a test cluster, a project resource of the real AppHost. Faults are injected into its
-/// own process (kill -9, SIGSTOP); <see cref="Kill"/> and <see cref="StopAsync"/> leave it down until
+/// own process (kill -9, SIGSTOP); <see cref="Kill"/> leaves it down until
 /// <see cref="StartAsync"/>, while a crash the test did not ask for is restarted by the AppHost.
 /// </summary>
 public sealed class ClusterService
@@ -64,20 +64,6 @@ public sealed class ClusterService
         _restarter.LeaveDown(ResourceName);
         Signals.Kill(pid);
         WaitUntilGone(pid);
-    }
-
-    /// <summary>SIGTERM (its graceful shutdown); the AppHost leaves it down until <see cref="StartAsync"/>.</summary>
-    public Task StopAsync()
-    {
-        if (ProcessId is not int pid) return Task.CompletedTask;
-        _restarter.LeaveDown(ResourceName);
-        Signals.Resume(pid); // a paused process keeps SIGTERM pending
-        Signals.Terminate(pid);
-        return Task.Run(() =>
-        {
-            if (!WaitUntilGone(pid, StopGrace)) Signals.Kill(pid);
-            WaitUntilGone(pid);
-        });
     }
 
     public void Pause()
@@ -144,14 +130,9 @@ public sealed class ClusterService
             .ConfigureAwait(false);
     }
 
-    private static bool WaitUntilGone(int pid, TimeSpan? timeout = null)
+    private static void WaitUntilGone(int pid)
     {
         var deadline = Stopwatch.StartNew();
-        while (ProcessLiveness.IsAlive(pid))
-        {
-            if (deadline.Elapsed > (timeout ?? StopGrace)) return false;
-            Thread.Sleep(20);
-        }
-        return true;
+        while (ProcessLiveness.IsAlive(pid) && deadline.Elapsed < StopGrace) Thread.Sleep(20);
     }
 }
