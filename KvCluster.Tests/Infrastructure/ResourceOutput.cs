@@ -14,24 +14,32 @@ public sealed partial class ResourceOutput
 
     public void Add(string line)
     {
-        // Aspire asks services for colour (the dashboard renders it); "fail: " must be found at the start of a line.
-        line = ColourCodes().Replace(line, "");
         _lines.Enqueue(line);
         while (_lines.Count > Kept && _lines.TryDequeue(out _)) { }
     }
 
-    /// <summary>Reads the resource's lines until <paramref name="stopping"/> fires.</summary>
+    /// <summary>
+    /// Reads the resource's lines until <paramref name="stopping"/> fires. A watch can end with a run of the service
+    /// (killed and started again); watching again replays what was kept, so lines already seen are skipped.
+    /// </summary>
     public async Task FollowAsync(ResourceLoggerService logs, IResource resource, Action<string> forward, CancellationToken stopping)
     {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            await foreach (var batch in logs.WatchAsync(resource).WithCancellation(stopping).ConfigureAwait(false))
+            while (!stopping.IsCancellationRequested)
             {
-                foreach (var line in batch)
+                await foreach (var batch in logs.WatchAsync(resource).WithCancellation(stopping).ConfigureAwait(false))
                 {
-                    Add(line.Content);
-                    forward(ColourCodes().Replace(line.Content, ""));
+                    foreach (var line in batch)
+                    {
+                        string text = ColourCodes().Replace(line.Content, "");
+                        if (!seen.Add(text)) continue;
+                        Add(text);
+                        forward(text);
+                    }
                 }
+                await Task.Delay(TimeSpan.FromMilliseconds(200), stopping).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -39,6 +47,7 @@ public sealed partial class ResourceOutput
         }
     }
 
+    // Aspire asks services for colour (the dashboard renders it); "fail: " must be found at the start of a line.
     [GeneratedRegex(@"\x1b\[[0-9;]*m")]
     private static partial Regex ColourCodes();
 }
