@@ -1,7 +1,7 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
-using KvCluster.RedisLog.Log;
-using KvCluster.RedisLog.Resp;
+using KvCluster.Log.Entries;
+using KvCluster.Log.Resp;
 
 namespace KvCluster.Benchmarks;
 

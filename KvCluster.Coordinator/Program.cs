@@ -3,10 +3,10 @@ using KvCluster.Coordinator.Api;
 using KvCluster.Coordinator.Compaction;
 using KvCluster.Coordinator.Health;
 using KvCluster.Coordinator.Sequencing;
-using KvCluster.RedisLog.Checkpoints;
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Log;
-using KvCluster.RedisLog.Membership;
+using KvCluster.Log.Checkpoints;
+using KvCluster.Log.Client;
+using KvCluster.Log.Entries;
+using KvCluster.Log.Membership;
 using Microsoft.Extensions.Options;
 
 // Settings files live next to the binary, wherever the process is started from.

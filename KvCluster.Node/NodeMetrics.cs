@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using KvCluster.Node.Api;
 using KvCluster.Node.Replication;
 using KvCluster.Node.StateMachine;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 using KvCluster.ServiceDefaults.Telemetry;
 
 namespace KvCluster.Node;

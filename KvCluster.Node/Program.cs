@@ -6,10 +6,10 @@ using KvCluster.Node.Membership;
 using KvCluster.Node.Replication;
 using KvCluster.Node.Snapshots;
 using KvCluster.Node.StateMachine;
-using KvCluster.RedisLog.Checkpoints;
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Log;
-using KvCluster.RedisLog.Membership;
+using KvCluster.Log.Checkpoints;
+using KvCluster.Log.Client;
+using KvCluster.Log.Entries;
+using KvCluster.Log.Membership;
 using Microsoft.Extensions.Options;
 
 // Settings files live next to the binary, wherever the process is started from.

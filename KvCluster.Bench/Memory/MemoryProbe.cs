@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using KvCluster.Node.StateMachine;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 
 namespace KvCluster.Bench.Memory;
 

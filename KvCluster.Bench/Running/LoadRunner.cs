@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using KvCluster.Bench.Targets;
 using KvCluster.Bench.Workload;
-using KvCluster.RedisLog.Client;
+using KvCluster.Log.Client;
 
 namespace KvCluster.Bench.Running;
 

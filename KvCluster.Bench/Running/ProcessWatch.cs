@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
-using KvCluster.RedisLog.Client;
+using KvCluster.Log.Client;
 using KvCluster.ServiceDefaults.Diagnostics;
 
 namespace KvCluster.Bench.Running;

@@ -1,6 +1,6 @@
 using System.Text;
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Resp;
+using KvCluster.Log.Client;
+using KvCluster.Log.Resp;
 
 namespace KvCluster.Bench.Targets;
 

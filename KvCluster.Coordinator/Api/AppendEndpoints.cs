@@ -1,7 +1,7 @@
 using System.Buffers;
 using KvCluster.Coordinator.Sequencing;
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Client;
+using KvCluster.Log.Entries;
 using KvCluster.ServiceDefaults.Http;
 
 namespace KvCluster.Coordinator.Api;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using KvCluster.RedisLog.Checkpoints;
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Log;
-using KvCluster.RedisLog.Membership;
+using KvCluster.Log.Checkpoints;
+using KvCluster.Log.Client;
+using KvCluster.Log.Entries;
+using KvCluster.Log.Membership;
 using Microsoft.Extensions.Options;
 
 namespace KvCluster.Coordinator.Compaction;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using KvCluster.RedisLog.Membership;
+using KvCluster.Log.Membership;
 
 namespace KvCluster.Coordinator.Compaction;
 

@@ -1,4 +1,4 @@
-using KvCluster.RedisLog.Client;
+using KvCluster.Log.Client;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace KvCluster.Coordinator.Health;

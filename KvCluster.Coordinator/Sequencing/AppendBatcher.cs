@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 using KvCluster.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 
 namespace KvCluster.Coordinator.Sequencing;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 using Microsoft.Net.Http.Headers;
 
 namespace KvCluster.Node.Api;

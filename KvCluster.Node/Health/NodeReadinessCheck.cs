@@ -1,5 +1,5 @@
 using KvCluster.Node.Replication;
-using KvCluster.RedisLog.Client;
+using KvCluster.Log.Client;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using KvCluster.Node.Replication;
 using KvCluster.Node.Snapshots;
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Membership;
+using KvCluster.Log.Client;
+using KvCluster.Log.Membership;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using KvCluster.Node.StateMachine;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 using KvCluster.ServiceDefaults.Telemetry;
 
 namespace KvCluster.Node.Replication;

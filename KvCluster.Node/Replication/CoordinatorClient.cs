@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 using KvCluster.ServiceDefaults.Http;
 using KvCluster.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;

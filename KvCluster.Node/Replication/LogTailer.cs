@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using KvCluster.Node.Snapshots;
 using KvCluster.Node.StateMachine;
-using KvCluster.RedisLog.Checkpoints;
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Checkpoints;
+using KvCluster.Log.Client;
+using KvCluster.Log.Entries;
 using Microsoft.Extensions.Options;
 
 namespace KvCluster.Node.Replication;

@@ -1,5 +1,5 @@
 using KvCluster.Node.Api;
-using KvCluster.RedisLog.Client;
+using KvCluster.Log.Client;
 using Microsoft.Extensions.Options;
 
 namespace KvCluster.Node.Replication;

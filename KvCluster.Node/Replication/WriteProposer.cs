@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 using Microsoft.Extensions.Options;
 
 namespace KvCluster.Node.Replication;

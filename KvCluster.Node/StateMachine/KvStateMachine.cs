@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 
 namespace KvCluster.Node.StateMachine;
 

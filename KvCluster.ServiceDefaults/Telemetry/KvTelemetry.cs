@@ -9,7 +9,7 @@ public static class KvTelemetry
     public const string Name = "KvCluster";
 
     /// <summary>
-    /// The Redis client's activity source and meter (KvCluster.RedisLog's RedisTelemetry): that library does not
+    /// The Redis client's activity source and meter (KvCluster.Log's RedisTelemetry): that library does not
     /// reference ServiceDefaults, so its name is repeated here.
     /// </summary>
     public const string RedisClientName = "KvCluster.Redis";

@@ -1,6 +1,6 @@
 using KvCluster.Benchmarks;
 using KvCluster.Benchmarks.Fixtures;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 
 namespace KvCluster.Tests.Benchmarks;
 

@@ -1,8 +1,8 @@
 using KvCluster.Node.StateMachine;
-using KvCluster.RedisLog.Checkpoints;
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Log;
-using KvCluster.RedisLog.Resp;
+using KvCluster.Log.Checkpoints;
+using KvCluster.Log.Client;
+using KvCluster.Log.Entries;
+using KvCluster.Log.Resp;
 using KvCluster.Tests.Infrastructure;
 using KvCluster.Tests.Snapshots;
 

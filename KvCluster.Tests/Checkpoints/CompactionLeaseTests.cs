@@ -1,6 +1,6 @@
-using KvCluster.RedisLog.Checkpoints;
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Checkpoints;
+using KvCluster.Log.Client;
+using KvCluster.Log.Entries;
 using KvCluster.Tests.Infrastructure;
 
 namespace KvCluster.Tests.Checkpoints;

@@ -1,4 +1,4 @@
-using KvCluster.RedisLog.Client;
+using KvCluster.Log.Client;
 using KvCluster.Tests.Infrastructure;
 
 namespace KvCluster.Tests.Client;

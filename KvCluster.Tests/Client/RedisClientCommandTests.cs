@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Resp;
+using KvCluster.Log.Client;
+using KvCluster.Log.Resp;
 using KvCluster.Tests.Infrastructure;
 
 namespace KvCluster.Tests.Client;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Resp;
+using KvCluster.Log.Client;
+using KvCluster.Log.Resp;
 using KvCluster.Tests.Infrastructure;
 
 namespace KvCluster.Tests.Client;

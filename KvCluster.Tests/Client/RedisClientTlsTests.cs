@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using KvCluster.RedisLog.Client;
+using KvCluster.Log.Client;
 using KvCluster.Tests.Infrastructure;
 
 namespace KvCluster.Tests.Client;

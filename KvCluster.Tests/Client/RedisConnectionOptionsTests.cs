@@ -1,4 +1,4 @@
-using KvCluster.RedisLog.Client;
+using KvCluster.Log.Client;
 
 namespace KvCluster.Tests.Client;
 

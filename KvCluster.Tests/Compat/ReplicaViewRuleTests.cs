@@ -1,5 +1,5 @@
 using KvCluster.Node.Api.Compat;
-using KvCluster.RedisLog.Membership;
+using KvCluster.Log.Membership;
 
 namespace KvCluster.Tests.Compat;
 

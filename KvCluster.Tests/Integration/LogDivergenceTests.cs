@@ -1,5 +1,5 @@
 using System.Net;
-using KvCluster.RedisLog.Client;
+using KvCluster.Log.Client;
 using KvCluster.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static KvCluster.Tests.Integration.KvHttp;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using KvCluster.RedisLog.Resp;
+using KvCluster.Log.Resp;
 
 namespace KvCluster.Tests.Resp;
 

@@ -1,8 +1,8 @@
 using System.Buffers;
 using FsCheck;
 using FsCheck.Fluent;
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Resp;
+using KvCluster.Log.Client;
+using KvCluster.Log.Resp;
 
 namespace KvCluster.Tests.Resp;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Resp;
+using KvCluster.Log.Client;
+using KvCluster.Log.Resp;
 
 namespace KvCluster.Tests.Resp;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using KvCluster.Node.StateMachine;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 
 namespace KvCluster.Tests.Snapshots;
 

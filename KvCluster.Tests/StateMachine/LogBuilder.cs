@@ -1,5 +1,5 @@
 using System.Text;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 
 namespace KvCluster.Tests.StateMachine;
 

@@ -1,5 +1,5 @@
 using KvCluster.Node.StateMachine;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 
 namespace KvCluster.Tests.StateMachine;
 

@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using KvCluster.Node.StateMachine;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 
 namespace KvCluster.Tests.StateMachine;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using KvCluster.Node.Replication;
 using KvCluster.Node.StateMachine;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 using Microsoft.Extensions.Options;
 
 namespace KvCluster.Node.Api.Compat;

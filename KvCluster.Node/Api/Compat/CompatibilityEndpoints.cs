@@ -1,6 +1,6 @@
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Log;
-using KvCluster.RedisLog.Membership;
+using KvCluster.Log.Client;
+using KvCluster.Log.Entries;
+using KvCluster.Log.Membership;
 
 namespace KvCluster.Node.Api.Compat;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using KvCluster.Node.Replication;
 using KvCluster.Node.StateMachine;
-using KvCluster.RedisLog.Log;
+using KvCluster.Log.Entries;
 using Microsoft.Extensions.Options;
 
 namespace KvCluster.Node.Api.Compat;

@@ -1,5 +1,5 @@
-using KvCluster.RedisLog.Client;
-using KvCluster.RedisLog.Membership;
+using KvCluster.Log.Client;
+using KvCluster.Log.Membership;
 using Microsoft.Extensions.Options;
 
 namespace KvCluster.Node.Api.Compat;

@@ -1,4 +1,4 @@
-using KvCluster.RedisLog.Membership;
+using KvCluster.Log.Membership;
 
 namespace KvCluster.Node.Api.Compat;
 

@@ -1,0 +1,9 @@
+namespace KvCluster.Log.Client;
+
+public enum RedisConnectionState
+{
+    Connecting,
+    Connected,
+    Reconnecting,
+    Disposed,
+}

@@ -1,9 +1,0 @@
-namespace KvCluster.RedisLog.Client;
-
-public enum RedisConnectionState
-{
-    Connecting,
-    Connected,
-    Reconnecting,
-    Disposed,
-}

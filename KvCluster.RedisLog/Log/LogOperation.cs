@@ -1,8 +1,0 @@
-namespace KvCluster.RedisLog.Log;
-
-/// <summary>What a log entry does to the key it names.</summary>
-public enum LogOperation : byte
-{
-    Put = 1,
-    Delete = 2,
-}

@@ -1,9 +1,0 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
-namespace KvCluster.RedisLog.Membership;
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(MemberRecord))]
-[JsonSerializable(typeof(ClusterView))]
-public sealed partial class MembershipJsonContext : JsonSerializerContext;
