@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using KvCluster.Bench.Targets;
 using KvCluster.Bench.Workload;
-using KvCluster.Log.Client;
+using StackExchange.Redis;
 
 namespace KvCluster.Bench.Running;
 
@@ -189,7 +189,7 @@ public static class LoadRunner
         HttpRequestException http => $"HttpRequestException ({http.HttpRequestError})",
         // HttpClient's own per-request timeout surfaces as a cancellation the run did not ask for.
         TaskCanceledException or TimeoutException or RedisTimeoutException => "timeout",
-        RedisServerException redis => $"Redis error {redis.ErrorCode}",
+        RedisServerException redis => $"Redis error {redis.Kind}",
         _ => e.GetType().Name,
     };
 }

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text;
-using KvCluster.Log.Client;
 using KvCluster.ServiceDefaults.Diagnostics;
+using StackExchange.Redis;
 
 namespace KvCluster.Bench.Running;
 
@@ -24,7 +23,7 @@ public sealed class ProcessWatch : IAsyncDisposable
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
     private readonly IReadOnlyList<Uri> _services;
     private readonly string? _redis;
-    private IRedisClient? _redisClient;
+    private ConnectionMultiplexer? _redisConnection;
 
     /// <param name="services">Base URLs of KvCluster nodes or coordinators.</param>
     /// <param name="redis">A Redis connection string ("127.0.0.1:6379"), or null.</param>
@@ -67,9 +66,11 @@ public sealed class ProcessWatch : IAsyncDisposable
     {
         try
         {
-            _redisClient ??= await RedisClient.ConnectAsync(redis, cancellationToken).ConfigureAwait(false);
-            var info = await _redisClient.ExecuteAsync(new RedisCommand("INFO", 1).Add("cpu"), cancellationToken).ConfigureAwait(false);
-            string text = Encoding.UTF8.GetString(info.Bytes.Span);
+            // INFO is an admin command to StackExchange.Redis: without AllowAdmin it refuses to send it.
+            _redisConnection ??= await ConnectionMultiplexer.ConnectAsync(redis, options => options.AllowAdmin = true)
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            var server = _redisConnection.GetServer(_redisConnection.GetEndPoints()[0]);
+            string text = await server.InfoRawAsync("cpu").WaitAsync(cancellationToken).ConfigureAwait(false) ?? "";
             long now = Stopwatch.GetTimestamp();
             return
             [
@@ -106,6 +107,6 @@ public sealed class ProcessWatch : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        if (_redisClient is not null) await _redisClient.DisposeAsync().ConfigureAwait(false);
+        if (_redisConnection is not null) await _redisConnection.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -16,7 +16,7 @@ public static class BenchTargets
         {
             TargetKind.KvCluster => new KvClusterTarget(Urls(endpoints), keys, workload.Connections, workload.Consistency),
             TargetKind.Etcd => new EtcdTarget(Urls(endpoints), keys, workload.Connections, workload.Consistency),
-            TargetKind.Redis => await RedisTarget.ConnectAsync(endpoints[0], keys, workload.Connections, cancellationToken).ConfigureAwait(false),
+            TargetKind.Redis => await RedisTarget.ConnectAsync(endpoints[0], keys, cancellationToken).ConfigureAwait(false),
             TargetKind.Trivial => new TrivialTarget(Urls(endpoints), workload.Connections, workload.ValueSize),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };

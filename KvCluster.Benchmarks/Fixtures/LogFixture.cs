@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Globalization;
 using KvCluster.Log.Entries;
-using KvCluster.Log.Resp;
 
 namespace KvCluster.Benchmarks.Fixtures;
 
@@ -9,11 +7,10 @@ namespace KvCluster.Benchmarks.Fixtures;
 /// A run of puts as scripts/bench.sh's write workload makes them (keys "bench-…" drawn from a fixed key set, one
 /// value size, no idempotency key, no traceparent since that cluster exports no telemetry), in each form the write
 /// path handles: the commands a receiving node forwards, the append request body the coordinator decodes, and the
-/// XREAD reply every node parses, with a valid hash chain.
+/// sequenced entries every node decodes and verifies, with a valid hash chain.
 /// </summary>
 public sealed class LogFixture
 {
-    public const string Stream = "kv:log";
     private const long FirstSequencedAtUnixMs = 1_700_000_000_000;
 
     public LogFixture(int count, int valueSize, long firstSeq = 1, int keyCount = 10_000, string previousChain = "")
@@ -38,13 +35,8 @@ public sealed class LogFixture
         AppendRequest = AppendWireFormat.EncodeRequest(Commands);
 
         PreviousChain = previousChain;
-        XReadReply = BuildXReadReply(firstSeq, previousChain, out string lastChain);
+        Entries = Sequence(firstSeq, previousChain, out string lastChain);
         LastChain = lastChain;
-        if (!RespReader.TryRead(new ReadOnlySequence<byte>(XReadReply), out var reply, out _))
-        {
-            throw new InvalidOperationException("The XREAD reply fixture is incomplete.");
-        }
-        Entries = [.. LogEntryCodec.DecodeXRead(reply)];
     }
 
     /// <summary>The puts as the receiving node builds them, before encoding.</summary>
@@ -53,10 +45,10 @@ public sealed class LogFixture
     /// <summary>The node → coordinator body carrying <see cref="Commands"/> (AppendWireFormat).</summary>
     public byte[] AppendRequest { get; }
 
-    /// <summary>An XREAD reply holding the commands as sequenced stream entries.</summary>
-    public byte[] XReadReply { get; }
-
-    /// <summary>The entries of <see cref="XReadReply"/> as the tailer decodes them, ready to apply.</summary>
+    /// <summary>
+    /// The commands as sequenced entries, ready to apply; each one's <see cref="LogEntry.Encoded"/> holds the bytes of
+    /// its stream entry's "e" field (EntryBlob).
+    /// </summary>
     public LogEntry[] Entries { get; }
 
     /// <summary>The chain hash of the entry before the first one.</summary>
@@ -65,30 +57,34 @@ public sealed class LogFixture
     /// <summary>The chain hash of the last entry: the previous hash of a fixture that continues this one.</summary>
     public string LastChain { get; }
 
-    private byte[] BuildXReadReply(long firstSeq, string previousChain, out string lastChain)
+    private LogEntry[] Sequence(long firstSeq, string previousChain, out string lastChain)
     {
-        var reply = new RespReplyWriter().Array(1).Array(2).Bulk(Stream).Array(Commands.Length);
+        var entries = new LogEntry[Commands.Length];
         string chain = previousChain;
         for (int i = 0; i < Commands.Length; i++)
         {
             long seq = firstSeq + i;
-            long sequencedAt = FirstSequencedAtUnixMs + seq;
             byte[] blob = EntryBlob.Encode(Commands[i]);
-            // The chain as sequencer.lua computes it, over the command's digest (ChainHash states the layout).
-            chain = ChainHash.Next(chain, new LogEntry
+            // Decoded from its bytes, as a node reads it: the value is a slice of the blob, not the command's array.
+            var command = EntryBlob.Decode(blob);
+            var entry = new LogEntry
             {
                 Seq = seq,
-                Operation = Commands[i].Operation,
-                Key = Commands[i].Key,
-                SequencedAtUnixMs = sequencedAt,
+                Operation = command.Operation,
+                Key = command.Key,
+                Value = command.Value,
+                ContentType = command.ContentType,
+                RequestId = command.RequestId,
+                OriginNode = command.OriginNode,
+                SequencedAtUnixMs = FirstSequencedAtUnixMs + seq,
                 Encoded = blob,
                 ChainFormat = ChainHashFormat.CommandXxHash128,
-            });
-            string seqText = seq.ToString(CultureInfo.InvariantCulture);
-            reply.Array(2).Bulk(seqText + "-0")
-                .Array(6).Bulk("e").Bulk(blob).Bulk("t").Bulk(sequencedAt.ToString(CultureInfo.InvariantCulture)).Bulk("x").Bulk(chain);
+            };
+            // The chain as sequencer.lua computes it, over the command's digest (ChainHash states the layout).
+            chain = ChainHash.Next(chain, entry);
+            entries[i] = entry with { ChainHash = chain };
         }
         lastChain = chain;
-        return reply.ToArray();
+        return entries;
     }
 }
