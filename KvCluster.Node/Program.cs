@@ -6,10 +6,10 @@ using KvCluster.Node.Membership;
 using KvCluster.Node.Replication;
 using KvCluster.Node.Snapshots;
 using KvCluster.Node.StateMachine;
-using KvCluster.Log.Checkpoints;
-using KvCluster.Log.Client;
-using KvCluster.Log.Entries;
+using KvCluster.Log;
 using KvCluster.Log.Membership;
+using KvCluster.Log.Redis;
+using StackExchange.Redis;
 using Microsoft.Extensions.Options;
 
 // Settings files live next to the binary, wherever the process is started from.
@@ -18,10 +18,9 @@ builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));
 
-builder.Services.AddSingleton<IRedisClient>(_ => RedisClientFactory.ConnectInBackground(builder.Configuration.GetConnectionString("redis")));
-builder.Services.AddSingleton(sp => new LogKeys(sp.GetRequiredService<IOptions<NodeOptions>>().Value.KeyPrefix));
-builder.Services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<LogKeys>()));
-builder.Services.AddSingleton(sp => new CheckpointStore(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<LogKeys>()));
+builder.AddRedisReplicatedLog();
+builder.Services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<LogKeys>(),
+    sp.GetRequiredService<IReplicatedLog>()));
 builder.Services.AddSingleton(sp => new SnapshotStore(sp.GetRequiredService<IOptions<NodeOptions>>().Value.SnapshotDirectory,
     sp.GetRequiredService<ILogger<SnapshotStore>>()));
 // Start from this node's own snapshot when it has an intact one; the tailer replays the log from there.

@@ -121,7 +121,7 @@ public static class Extensions
     {
         // Unlike the template these are mapped in every environment: the services run as Production, and the
         // AppHost and the cluster view rely on them; the bench reads /v1/runtime around its measured windows.
-        app.MapHealthChecks(HealthEndpointPath);
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(HealthCheckTags.Live),

@@ -1,6 +1,6 @@
 using System.Buffers;
 using KvCluster.Coordinator.Sequencing;
-using KvCluster.Log.Client;
+using KvCluster.Log;
 using KvCluster.Log.Entries;
 using KvCluster.ServiceDefaults.Http;
 
@@ -61,7 +61,7 @@ internal static class AppendEndpoints
                 reusable = true;
                 return DirectResults.Bytes(AppendWireFormat.EncodeResponse(outcomes), AppendWireFormat.ContentType);
             }
-            catch (Exception e) when (e is RedisException or AppendQueueFullException)
+            catch (Exception e) when (e is LogUnavailableException or AppendQueueFullException)
             {
                 return Results.Problem(title: "The log is unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
             }

@@ -1,4 +1,4 @@
-using KvCluster.Log.Client;
+using KvCluster.Log;
 using KvCluster.Log.Membership;
 
 namespace KvCluster.Coordinator.Api;
@@ -15,7 +15,7 @@ internal static class ClusterEndpoints
                 var view = await membership.ReadViewAsync(cancellationToken);
                 return Results.Json(view, MembershipJsonContext.Default.ClusterView);
             }
-            catch (RedisException e)
+            catch (LogUnavailableException e)
             {
                 return Results.Problem(title: "Redis is unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
             }

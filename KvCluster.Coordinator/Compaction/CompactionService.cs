@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using KvCluster.Log;
 using KvCluster.Log.Checkpoints;
-using KvCluster.Log.Client;
-using KvCluster.Log.Entries;
 using KvCluster.Log.Membership;
+using KvCluster.Log.Redis;
 using Microsoft.Extensions.Options;
 
 namespace KvCluster.Coordinator.Compaction;
@@ -14,9 +14,7 @@ namespace KvCluster.Coordinator.Compaction;
 /// always holds checkpoint + tail = the whole database.
 /// </summary>
 public sealed class CompactionService(
-    IRedisClient redis,
-    LogKeys keys,
-    CheckpointStore checkpoints,
+    IReplicatedLog log,
     CompactionLease lease,
     ClusterMembership membership,
     SnapshotSource snapshots,
@@ -38,7 +36,7 @@ public sealed class CompactionService(
                 {
                     await CompactOnceAsync(stoppingToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is RedisException or CheckpointException or HttpRequestException or IOException
+                catch (Exception e) when (e is LogUnavailableException or CheckpointException or HttpRequestException or IOException
                                               or InvalidOperationException or FormatException
                                               || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
                 {
@@ -55,8 +53,8 @@ public sealed class CompactionService(
     public async Task<bool> CompactOnceAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        long length = (await redis.ExecuteAsync(new RedisCommand("XLEN", 1).Add(keys.Log), cancellationToken).ConfigureAwait(false)).AsInt64();
-        if (length <= settings.RetainEntries) return false;
+        var extent = await log.ReadExtentAsync(cancellationToken).ConfigureAwait(false);
+        if (extent.Length <= settings.RetainEntries) return false;
         if (!await lease.TryAcquireAsync(_owner, settings.CompactionLeaseTtl, cancellationToken).ConfigureAwait(false)) return false;
         try
         {
@@ -78,7 +76,7 @@ public sealed class CompactionService(
             logger.LogInformation("No healthy node to take a checkpoint from; compaction waits");
             return false;
         }
-        var published = await checkpoints.ReadManifestAsync(cancellationToken).ConfigureAwait(false);
+        var published = await log.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false);
         if (published is not null && source.Applied <= published.Seq)
         {
             // Nothing newer to checkpoint; trimming to the existing checkpoint may still be due.
@@ -90,7 +88,7 @@ public sealed class CompactionService(
         CheckpointManifest manifest;
         using (var snapshot = await snapshots.FetchAsync(source, cancellationToken).ConfigureAwait(false))
         {
-            manifest = await checkpoints.WriteAsync(snapshot.Seq, snapshot.ChainHash, snapshot.Body, cancellationToken).ConfigureAwait(false);
+            manifest = await log.WriteCheckpointAsync(snapshot.Seq, snapshot.ChainHash, snapshot.Body, cancellationToken).ConfigureAwait(false);
         }
         var trimmed = await TrimAsync(view.Head, settings, cancellationToken).ConfigureAwait(false);
         logger.LogInformation(
@@ -101,5 +99,5 @@ public sealed class CompactionService(
 
     // Keep RetainEntries behind the head; the trim script never goes past the published checkpoint.
     private Task<LogTrimResult> TrimAsync(long head, CoordinatorOptions settings, CancellationToken cancellationToken) =>
-        checkpoints.TrimLogAsync(Math.Max(1, head - settings.RetainEntries + 1), cancellationToken);
+        log.TrimAsync(Math.Max(1, head - settings.RetainEntries + 1), cancellationToken);
 }

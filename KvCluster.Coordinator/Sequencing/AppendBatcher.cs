@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using KvCluster.Log;
 using KvCluster.Log.Entries;
 using KvCluster.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Options;
@@ -13,13 +14,13 @@ namespace KvCluster.Coordinator.Sequencing;
 public sealed class AppendBatcher : BackgroundService
 {
     private readonly Channel<PendingAppend> _queue;
-    private readonly SequencerScript _sequencer;
+    private readonly IReplicatedLog _log;
     private readonly CoordinatorOptions _options;
     private readonly ILogger<AppendBatcher> _logger;
 
-    public AppendBatcher(SequencerScript sequencer, IOptions<CoordinatorOptions> options, ILogger<AppendBatcher> logger)
+    public AppendBatcher(IReplicatedLog log, IOptions<CoordinatorOptions> options, ILogger<AppendBatcher> logger)
     {
-        _sequencer = sequencer;
+        _log = log;
         _options = options.Value;
         _logger = logger;
         _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(_options.MaxQueuedAppends)
@@ -99,7 +100,7 @@ public sealed class AppendBatcher : BackgroundService
                 // Each request stays a group of its own: a retried request is recognised by its first request id.
                 var requests = new IReadOnlyList<AppendCommand>[batch.Count];
                 for (int i = 0; i < requests.Length; i++) requests[i] = batch[i].Commands;
-                outcomes = await _sequencer.AppendRequestsAsync(requests, stoppingToken).ConfigureAwait(false);
+                outcomes = await _log.AppendAsync(requests, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e)
             {

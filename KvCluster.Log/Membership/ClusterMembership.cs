@@ -1,24 +1,26 @@
 using System.Text.Json;
-using KvCluster.Log.Client;
-using KvCluster.Log.Entries;
+using KvCluster.Log.Redis;
+using StackExchange.Redis;
 
 namespace KvCluster.Log.Membership;
 
 /// <summary>
 /// Membership kept in Redis: nodes write heartbeats into one hash; anyone reads the cluster view from it.
 /// A member whose heartbeat is older than <see cref="DownAfter"/> is reported down, and dropped once older than
-/// <see cref="ForgetAfter"/>.
+/// <see cref="ForgetAfter"/>. The view's head and trim point come from the log itself.
 /// </summary>
 public sealed class ClusterMembership
 {
-    private readonly IRedisClient _redis;
+    private readonly IDatabase _redis;
     private readonly LogKeys _keys;
+    private readonly IReplicatedLog _log;
     private readonly TimeProvider _clock;
 
-    public ClusterMembership(IRedisClient redis, LogKeys keys, TimeProvider? clock = null)
+    public ClusterMembership(IConnectionMultiplexer redis, LogKeys keys, IReplicatedLog log, TimeProvider? clock = null)
     {
-        _redis = redis;
+        _redis = redis.GetDatabase();
         _keys = keys;
+        _log = log;
         _clock = clock ?? TimeProvider.System;
     }
 
@@ -30,39 +32,27 @@ public sealed class ClusterMembership
     {
         var stamped = record with { HeartbeatUnixMs = _clock.GetUtcNow().ToUnixTimeMilliseconds() };
         var json = JsonSerializer.SerializeToUtf8Bytes(stamped, MembershipJsonContext.Default.MemberRecord);
-        await _redis.ExecuteAsync(new RedisCommand("HSET", 3).Add(_keys.Members).Add(record.Id).Add(json), cancellationToken)
-            .ConfigureAwait(false);
-    }
-
-    /// <summary>The log head: the last sequence number handed out (0 for an empty log).</summary>
-    public async Task<long> ReadHeadAsync(CancellationToken cancellationToken = default)
-    {
-        var reply = await _redis.ExecuteAsync(new RedisCommand("GET", 1).Add(_keys.Sequence), cancellationToken).ConfigureAwait(false);
-        return reply.IsNull ? 0 : reply.AsInt64();
+        await RedisFailures.Guard(_redis.HashSetAsync(_keys.Members, record.Id, json), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ClusterView> ReadViewAsync(CancellationToken cancellationToken = default)
     {
-        var headTask = ReadHeadAsync(cancellationToken);
-        var firstTask = _redis.ExecuteAsync(new RedisCommand("XRANGE", 5).Add(_keys.Log).Add("-").Add("+").Add("COUNT").Add(1), cancellationToken);
-        var membersTask = _redis.ExecuteAsync(new RedisCommand("HGETALL", 1).Add(_keys.Members), cancellationToken);
-        long head = await headTask.ConfigureAwait(false);
-        var first = await firstTask.ConfigureAwait(false);
-        var members = await membersTask.ConfigureAwait(false);
-
-        var firstEntries = first.Items;
-        long trimmedBelow = firstEntries.Count == 0 ? head + 1 : LogEntryCodec.ParseSeq(firstEntries[0].Items[0].Bytes.Span);
+        var extentTask = _log.ReadExtentAsync(cancellationToken);
+        var membersTask = _redis.HashGetAllAsync(_keys.Members);
+        var extent = await extentTask.ConfigureAwait(false);
+        var members = await RedisFailures.Guard(membersTask, cancellationToken).ConfigureAwait(false);
+        long head = extent.Head;
+        long trimmedBelow = extent.FirstSeq;
 
         long now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         var list = new List<ClusterMember>();
         var stale = new List<string>();
-        var fields = members.Items;
-        for (int i = 0; i + 1 < fields.Count; i += 2)
+        foreach (var field in members)
         {
             MemberRecord? record;
             try
             {
-                record = JsonSerializer.Deserialize(fields[i + 1].Bytes.Span, MembershipJsonContext.Default.MemberRecord);
+                record = JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)field.Value).Span, MembershipJsonContext.Default.MemberRecord);
             }
             catch (JsonException)
             {
@@ -93,8 +83,8 @@ public sealed class ClusterMembership
 
     private async Task ForgetAsync(List<string> ids, CancellationToken cancellationToken)
     {
-        var command = new RedisCommand("HDEL", ids.Count + 1).Add(_keys.Members);
-        foreach (var id in ids) command.Add(id);
-        await _redis.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+        var fields = new RedisValue[ids.Count];
+        for (int i = 0; i < fields.Length; i++) fields[i] = ids[i];
+        await RedisFailures.Guard(_redis.HashDeleteAsync(_keys.Members, fields), cancellationToken).ConfigureAwait(false);
     }
 }

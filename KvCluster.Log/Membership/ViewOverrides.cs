@@ -1,6 +1,5 @@
-using KvCluster.Log.Client;
-using KvCluster.Log.Entries;
-using KvCluster.Log.Resp;
+using KvCluster.Log.Redis;
+using StackExchange.Redis;
 
 namespace KvCluster.Log.Membership;
 
@@ -11,11 +10,11 @@ namespace KvCluster.Log.Membership;
 /// </summary>
 public sealed class ViewOverrides
 {
-    private readonly IRedisClient _redis;
+    private readonly IDatabase _redis;
 
-    public ViewOverrides(IRedisClient redis, LogKeys keys)
+    public ViewOverrides(IConnectionMultiplexer redis, LogKeys keys)
     {
-        _redis = redis;
+        _redis = redis.GetDatabase();
         AddedKey = keys.Prefix + "view:added";
         HiddenKey = keys.Prefix + "view:hidden";
     }
@@ -28,40 +27,34 @@ public sealed class ViewOverrides
 
     public async Task<ViewOverrideSets> ReadAsync(CancellationToken cancellationToken = default)
     {
-        var addedTask = _redis.ExecuteAsync(new RedisCommand("SMEMBERS", 1).Add(AddedKey), cancellationToken);
-        var hiddenTask = _redis.ExecuteAsync(new RedisCommand("SMEMBERS", 1).Add(HiddenKey), cancellationToken);
-        return new ViewOverrideSets(ToSet(await addedTask.ConfigureAwait(false)), ToSet(await hiddenTask.ConfigureAwait(false)));
+        var addedTask = _redis.SetMembersAsync(AddedKey);
+        var hiddenTask = _redis.SetMembersAsync(HiddenKey);
+        return new ViewOverrideSets(ToSet(await RedisFailures.Guard(addedTask, cancellationToken).ConfigureAwait(false)),
+            ToSet(await RedisFailures.Guard(hiddenTask, cancellationToken).ConfigureAwait(false)));
     }
 
     /// <summary>Marks <paramref name="address"/> added; false when it already was.</summary>
     public Task<bool> AddAsync(string address, CancellationToken cancellationToken = default) =>
-        ChangeAsync("SADD", AddedKey, address, cancellationToken);
+        RedisFailures.Guard(_redis.SetAddAsync(AddedKey, address), cancellationToken);
 
     /// <summary>Forgets a hand-added <paramref name="address"/>; false when it was not added.</summary>
     public Task<bool> UnaddAsync(string address, CancellationToken cancellationToken = default) =>
-        ChangeAsync("SREM", AddedKey, address, cancellationToken);
+        RedisFailures.Guard(_redis.SetRemoveAsync(AddedKey, address), cancellationToken);
 
     /// <summary>Hides a member's <paramref name="address"/>; false when it already was hidden.</summary>
     public Task<bool> HideAsync(string address, CancellationToken cancellationToken = default) =>
-        ChangeAsync("SADD", HiddenKey, address, cancellationToken);
+        RedisFailures.Guard(_redis.SetAddAsync(HiddenKey, address), cancellationToken);
 
     /// <summary>Shows a hidden <paramref name="address"/> again; false when it was not hidden.</summary>
     public Task<bool> UnhideAsync(string address, CancellationToken cancellationToken = default) =>
-        ChangeAsync("SREM", HiddenKey, address, cancellationToken);
+        RedisFailures.Guard(_redis.SetRemoveAsync(HiddenKey, address), cancellationToken);
 
-    private async Task<bool> ChangeAsync(string command, string key, string address, CancellationToken cancellationToken)
-    {
-        var reply = await _redis.ExecuteAsync(new RedisCommand(command, 2).Add(key).Add(address), cancellationToken).ConfigureAwait(false);
-        return reply.AsInt64() == 1;
-    }
-
-    private static HashSet<string> ToSet(RespValue reply)
+    private static HashSet<string> ToSet(RedisValue[] members)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
-        if (reply.IsNull) return set;
-        foreach (var item in reply.Items)
+        foreach (var member in members)
         {
-            if (item.AsString() is { } address) set.Add(address);
+            if (!member.IsNull) set.Add(member.ToString());
         }
         return set;
     }

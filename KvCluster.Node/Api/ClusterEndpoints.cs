@@ -1,4 +1,4 @@
-using KvCluster.Log.Client;
+using KvCluster.Log;
 using KvCluster.Log.Membership;
 
 namespace KvCluster.Node.Api;
@@ -14,7 +14,7 @@ internal static class ClusterEndpoints
             {
                 return Results.Json(await membership.ReadViewAsync(cancellationToken), MembershipJsonContext.Default.ClusterView);
             }
-            catch (RedisException e)
+            catch (LogUnavailableException e)
             {
                 return Problems.Unavailable("Redis is unavailable", e.Message);
             }

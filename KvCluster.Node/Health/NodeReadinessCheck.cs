@@ -1,12 +1,15 @@
 using KvCluster.Node.Replication;
-using KvCluster.Log.Client;
+using KvCluster.Log;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace KvCluster.Node.Health;
 
-/// <summary>Ready: Redis reachable, the log read to its end since start, state matching the log, lag small.</summary>
-internal sealed class NodeReadinessCheck(IRedisClient redis, ReplicaState replica, IOptions<NodeOptions> options) : IHealthCheck
+/// <summary>
+/// Ready: the log read to its end since start, state matching the log, lag small. Whether Redis answers is the
+/// Redis client's own check (AddRedisClient), beside this one.
+/// </summary>
+internal sealed class NodeReadinessCheck(ReplicaState replica, IOptions<NodeOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -17,8 +20,7 @@ internal sealed class NodeReadinessCheck(IRedisClient redis, ReplicaState replic
             ["lag"] = replica.Lag,
         };
         HealthCheckResult result =
-            redis.State != RedisConnectionState.Connected ? HealthCheckResult.Unhealthy($"Redis connection is {redis.State}.", data: data)
-            : replica.Divergence is { } divergence ? HealthCheckResult.Unhealthy($"Rebuilding from the log: {divergence}", data: data)
+            replica.Divergence is { } divergence ? HealthCheckResult.Unhealthy($"Rebuilding from the log: {divergence}", data: data)
             : !replica.CaughtUp ? HealthCheckResult.Unhealthy("Catching up with the log.", data: data)
             : replica.Lag > options.Value.MaxApplyLag ? HealthCheckResult.Unhealthy($"{replica.Lag} entries behind the log.", data: data)
             : HealthCheckResult.Healthy($"Applied {replica.Applied.Value}.", data);

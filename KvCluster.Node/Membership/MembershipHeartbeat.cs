@@ -1,6 +1,6 @@
 using KvCluster.Node.Replication;
 using KvCluster.Node.Snapshots;
-using KvCluster.Log.Client;
+using KvCluster.Log;
 using KvCluster.Log.Membership;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -14,6 +14,7 @@ namespace KvCluster.Node.Membership;
 /// </summary>
 internal sealed class MembershipHeartbeat(
     ClusterMembership membership,
+    IReplicatedLog log,
     ReplicaState replica,
     SnapshotScheduler snapshots,
     IServer server,
@@ -30,7 +31,7 @@ internal sealed class MembershipHeartbeat(
             try
             {
                 long appliedBefore = replica.Applied.Value;
-                replica.ObserveHeadFromRedis(await membership.ReadHeadAsync(stoppingToken), appliedBefore);
+                replica.ObserveHeadFromRedis(await log.ReadHeadAsync(stoppingToken), appliedBefore);
                 await membership.HeartbeatAsync(new MemberRecord
                 {
                     Id = settings.NodeId,
@@ -41,7 +42,7 @@ internal sealed class MembershipHeartbeat(
                 }, stoppingToken);
                 warned = false;
             }
-            catch (RedisException e)
+            catch (LogUnavailableException e)
             {
                 if (!warned) logger.LogWarning("Heartbeat failed: {Error}", e.Message);
                 warned = true;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
+using KvCluster.Log;
 using KvCluster.Log.Entries;
 using KvCluster.ServiceDefaults.Http;
 using KvCluster.ServiceDefaults.Telemetry;
@@ -149,6 +150,3 @@ public sealed class CoordinatorClient : BackgroundService
         public bool Abandoned => Waiter.IsDecided;
     }
 }
-
-/// <summary>The write could not be sequenced (coordinator or Redis unreachable); its outcome may be unknown.</summary>
-public sealed class LogUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using KvCluster.Node.Snapshots;
 using KvCluster.Node.StateMachine;
+using KvCluster.Log;
 using KvCluster.Log.Checkpoints;
-using KvCluster.Log.Client;
 using KvCluster.Log.Entries;
 using Microsoft.Extensions.Options;
 
@@ -13,43 +13,38 @@ namespace KvCluster.Node.Replication;
 /// replica's state machine. Checks on every entry that the sequence is dense and the hash chain unbroken. A
 /// gap means the log was compacted past this node; a broken chain means its state is not the log's history.
 /// Either way it stops serving consistent reads and rebuilds from Redis: checkpoint, then tail.
-/// The loop has a thread of its own and reads with blocking socket calls (<see cref="IRedisClient.ExecuteBlocking"/>):
-/// one wake-up per batch of entries, where async reads took several thread hops.
+/// Between reads it waits for the log to announce a new head (<see cref="IReplicatedLog.WaitForEntriesAfterAsync"/>),
+/// and reads anyway after <see cref="FallbackReadAfter"/>, since an announcement can be lost.
 /// </summary>
 public sealed class LogTailer : BackgroundService
 {
-    private static readonly TimeSpan BlockTime = TimeSpan.FromSeconds(1);
+    /// <summary>The longest a node waits for an announcement before reading anyway: the delay a lost one can cause.</summary>
+    public static readonly TimeSpan FallbackReadAfter = TimeSpan.FromMilliseconds(500);
 
-    private readonly IRedisClient _redis;
-    private readonly LogKeys _keys;
+    private readonly IReplicatedLog _log;
     private readonly ReplicaState _replica;
     private readonly PendingWrites _pending;
     private readonly NodeOptions _options;
     private readonly NodeMetrics _metrics;
-    private readonly CheckpointStore _checkpoints;
     private readonly SnapshotStore _snapshots;
     private readonly ILogger<LogTailer> _logger;
 
-    public LogTailer(IRedisClient redis, LogKeys keys, ReplicaState replica, PendingWrites pending,
-        IOptions<NodeOptions> options, NodeMetrics metrics, CheckpointStore checkpoints, SnapshotStore snapshots,
-        ILogger<LogTailer> logger)
+    public LogTailer(IReplicatedLog log, ReplicaState replica, PendingWrites pending,
+        IOptions<NodeOptions> options, NodeMetrics metrics, SnapshotStore snapshots, ILogger<LogTailer> logger)
     {
-        _checkpoints = checkpoints;
         _snapshots = snapshots;
         _metrics = metrics;
-        _redis = redis;
-        _keys = keys;
+        _log = log;
         _replica = replica;
         _pending = pending;
         _options = options.Value;
         _logger = logger;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    private void Run(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the host's start-up path: the first read may wait for Redis.
+        await Task.Yield();
         // Every line the tailer logs names the node (a structured attribute in exported logs, not only text).
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["NodeId"] = _options.NodeId });
         _logger.LogInformation("Node {NodeId} tailing the log after seq {Seq}", _options.NodeId, _replica.Applied.Value);
@@ -69,12 +64,18 @@ public sealed class LogTailer : BackgroundService
             {
                 if (_replica.Divergence is not null)
                 {
-                    Rebuild(stoppingToken);
+                    await RebuildAsync(stoppingToken).ConfigureAwait(false);
                     continue;
                 }
-                var entries = ReadAfter(_replica.Applied.Value, stoppingToken);
+                long applied = _replica.Applied.Value;
+                var entries = await ReadAfterAsync(applied, stoppingToken).ConfigureAwait(false);
                 ApplyToServingMachine(entries);
                 backoff = TimeSpan.FromMilliseconds(50);
+                // A full batch means more is waiting; otherwise wait for the next head (or the fallback read).
+                if (entries.Count < _options.TailBatchSize && _replica.Divergence is null)
+                {
+                    await _log.WaitForEntriesAfterAsync(_replica.Applied.Value, FallbackReadAfter, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -83,32 +84,31 @@ public sealed class LogTailer : BackgroundService
             catch (Exception e) when (e is CheckpointException or SnapshotFormatException or IOException)
             {
                 _logger.LogWarning("Loading the checkpoint failed ({Error}); retrying in {Backoff} ms", e.Message, (int)backoff.TotalMilliseconds);
-                stoppingToken.WaitHandle.WaitOne(backoff);
+                await Delay(backoff, stoppingToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
             }
-            catch (RedisException e)
+            catch (Exception e) when (e is LogUnavailableException or LogFormatException)
             {
                 _logger.LogWarning("Tailing the log failed ({Error}); retrying in {Backoff} ms", e.Message, (int)backoff.TotalMilliseconds);
-                stoppingToken.WaitHandle.WaitOne(backoff);
+                await Delay(backoff, stoppingToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
             }
         }
     }
 
-    private List<LogEntry> ReadAfter(long applied, CancellationToken stoppingToken)
+    private async Task<IReadOnlyList<LogEntry>> ReadAfterAsync(long applied, CancellationToken stoppingToken)
     {
-        var command = new RedisCommand("XREAD", 7)
-            .Add("COUNT").Add(_options.TailBatchSize)
-            .Add("BLOCK").Add((long)BlockTime.TotalMilliseconds)
-            .Add("STREAMS").Add(_keys.Log).Add(applied + "-0");
-        var reply = _redis.ExecuteBlocking(command, BlockTime + TimeSpan.FromSeconds(5), stoppingToken);
-        var entries = LogEntryCodec.DecodeXRead(reply);
+        var entries = await _log.ReadAfterAsync(applied, _options.TailBatchSize, stoppingToken).ConfigureAwait(false);
         if (entries.Count < _options.TailBatchSize) _replica.MarkCaughtUp();
         if (entries.Count > 0) _replica.ObserveHead(entries[^1].Seq);
         return entries;
     }
 
-    private void ApplyToServingMachine(List<LogEntry> entries)
+    // A stop during the wait ends it quietly; the loop then sees the token.
+    private static Task Delay(TimeSpan delay, CancellationToken stoppingToken) =>
+        Task.Delay(delay, stoppingToken).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private void ApplyToServingMachine(IReadOnlyList<LogEntry> entries)
     {
         if (entries.Count == 0) return;
         var machine = _replica.Machine;
@@ -150,15 +150,14 @@ public sealed class LogTailer : BackgroundService
     /// answering local reads, then swaps it in. Used when this node is behind the trim point, and when its state
     /// is no longer the log's history.
     /// </summary>
-    private void Rebuild(CancellationToken stoppingToken)
+    private async Task RebuildAsync(CancellationToken stoppingToken)
     {
         _logger.LogWarning("Node {NodeId} rebuilding its state from Redis ({Reason})", _options.NodeId, _replica.Divergence);
         long startedAt = Stopwatch.GetTimestamp();
-        // Loading a checkpoint is async I/O; this thread has nothing else to do meanwhile.
-        var machine = StartingPointAsync(stoppingToken).GetAwaiter().GetResult();
+        var machine = await StartingPointAsync(stoppingToken).ConfigureAwait(false);
         while (true)
         {
-            var entries = ReadAfter(machine.AppliedSeq, stoppingToken);
+            var entries = await ReadAfterAsync(machine.AppliedSeq, stoppingToken).ConfigureAwait(false);
             if (entries.Count == 0) break;
             foreach (var entry in entries)
             {
@@ -167,7 +166,7 @@ public sealed class LogTailer : BackgroundService
                     // Compacted again meanwhile, or the log changed under us: start over from the newest checkpoint.
                     _logger.LogWarning("Node {NodeId}: the log does not continue the checkpoint at seq {Seq}; retrying the rebuild",
                         _options.NodeId, entry.Seq);
-                    stoppingToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(500));
+                    await Delay(TimeSpan.FromMilliseconds(500), stoppingToken).ConfigureAwait(false);
                     return;
                 }
                 machine.Apply(entry);
@@ -184,10 +183,10 @@ public sealed class LogTailer : BackgroundService
     /// <summary>The newest checkpoint in Redis (kept as this node's snapshot), or an empty state when there is none.</summary>
     private async Task<KvStateMachine> StartingPointAsync(CancellationToken stoppingToken)
     {
-        var manifest = await _checkpoints.ReadManifestAsync(stoppingToken);
+        var manifest = await _log.ReadCheckpointAsync(stoppingToken).ConfigureAwait(false);
         if (manifest is null) return new KvStateMachine(_options.IdempotencyRetention);
-        var loaded = await _snapshots.InstallAsync((file, ct) => _checkpoints.CopyToAsync(manifest, file, ct),
-            _options.IdempotencyRetention, stoppingToken);
+        var loaded = await _snapshots.InstallAsync((file, ct) => _log.CopyCheckpointToAsync(manifest, file, ct),
+            _options.IdempotencyRetention, stoppingToken).ConfigureAwait(false);
         _logger.LogInformation("Node {NodeId} loaded the checkpoint at seq {Seq} ({Bytes} bytes) from Redis",
             _options.NodeId, manifest.Seq, manifest.Bytes);
         return loaded.Machine;

@@ -1,3 +1,4 @@
+using KvCluster.Log;
 using System.Diagnostics;
 
 namespace KvCluster.Node.Replication;

@@ -1,4 +1,4 @@
-using KvCluster.Log.Membership;
+using KvCluster.Log;
 
 namespace KvCluster.Node.Replication;
 
@@ -10,13 +10,13 @@ namespace KvCluster.Node.Replication;
 /// </summary>
 public sealed class ReadBarrier
 {
-    private readonly ClusterMembership _log;
+    private readonly IReplicatedLog _log;
     private readonly ReplicaState _replica;
     private readonly object _gate = new();
     private TaskCompletionSource<long>? _next;
     private bool _fetching;
 
-    public ReadBarrier(ClusterMembership log, ReplicaState replica)
+    public ReadBarrier(IReplicatedLog log, ReplicaState replica)
     {
         _log = log;
         _replica = replica;

@@ -1,5 +1,5 @@
 using KvCluster.Node.Api;
-using KvCluster.Log.Client;
+using KvCluster.Log;
 using Microsoft.Extensions.Options;
 
 namespace KvCluster.Node.Replication;
@@ -41,7 +41,7 @@ public sealed class ReadGate(ReplicaState replica, ReadBarrier barrier, IOptions
         {
             return e.Message;
         }
-        catch (RedisException e)
+        catch (LogUnavailableException e)
         {
             return $"The log head could not be read from Redis ({e.Message}); read with consistency=local to get this node's data.";
         }

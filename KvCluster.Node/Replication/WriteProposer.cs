@@ -1,3 +1,4 @@
+using KvCluster.Log;
 using System.Diagnostics;
 using KvCluster.Log.Entries;
 using Microsoft.Extensions.Options;

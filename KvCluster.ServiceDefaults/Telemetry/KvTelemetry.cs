@@ -8,14 +8,8 @@ public static class KvTelemetry
 {
     public const string Name = "KvCluster";
 
-    /// <summary>
-    /// The Redis client's activity source and meter (KvCluster.Log's RedisTelemetry): that library does not
-    /// reference ServiceDefaults, so its name is repeated here.
-    /// </summary>
-    public const string RedisClientName = "KvCluster.Redis";
-
-    /// <summary>Every source and meter of KvCluster's own that the services export.</summary>
-    public static readonly string[] Names = [Name, RedisClientName];
+    /// <summary>Every source and meter of KvCluster's own that the services export (Redis's spans come with AddRedisClient).</summary>
+    public static readonly string[] Names = [Name];
 
     public static readonly ActivitySource Source = new(Name);
 

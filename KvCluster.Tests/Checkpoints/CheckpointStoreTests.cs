@@ -1,8 +1,7 @@
 using KvCluster.Node.StateMachine;
 using KvCluster.Log.Checkpoints;
-using KvCluster.Log.Client;
-using KvCluster.Log.Entries;
-using KvCluster.Log.Resp;
+using KvCluster.Log.Redis;
+using StackExchange.Redis;
 using KvCluster.Tests.Infrastructure;
 using KvCluster.Tests.Snapshots;
 
@@ -15,19 +14,21 @@ public sealed class CheckpointStoreTests : IAsyncLifetime
     private static readonly LogKeys Keys = new("t:");
 
     private RedisTestServer _server = null!;
-    private RedisClient _redis = null!;
-    private CheckpointStore _store = null!;
+    private ConnectionMultiplexer _connection = null!;
+    private IDatabase _redis = null!;
+    private RedisCheckpointStore _store = null!;
 
     public async Task InitializeAsync()
     {
         _server = await RedisTestServer.StartAsync();
-        _redis = await RedisClient.ConnectAsync(_server.ConnectionString);
-        _store = new CheckpointStore(_redis, Keys) { ChunkBytes = ChunkBytes };
+        _connection = await ConnectionMultiplexer.ConnectAsync(_server.ConnectionString + ",allowAdmin=true");
+        _redis = _connection.GetDatabase();
+        _store = new RedisCheckpointStore(_redis, Keys) { ChunkBytes = ChunkBytes };
     }
 
     public async Task DisposeAsync()
     {
-        await _redis.DisposeAsync();
+        await _connection.DisposeAsync();
         await _server.DisposeAsync();
     }
 
@@ -45,15 +46,10 @@ public sealed class CheckpointStoreTests : IAsyncLifetime
         return copy.ToArray();
     }
 
-    private async Task<RespValue> Run(string name, params string[] arguments)
-    {
-        var command = new RedisCommand(name, arguments.Length);
-        foreach (var argument in arguments) command.Add(argument);
-        return await _redis.ExecuteAsync(command);
-    }
+    private Task<RedisResult> Run(string name, params string[] arguments) => _redis.ExecuteAsync(name, arguments);
 
     private async Task<string[]> ChunkKeys(long seq) =>
-        (await Run("KEYS", $"{_store.Keys.ChunkPrefix}{seq}:*")).Items.Select(k => k.AsString()!).ToArray();
+        ((RedisResult[])(await Run("KEYS", $"{_store.Keys.ChunkPrefix}{seq}:*"))!).Select(k => k.ToString()).ToArray();
 
     [Fact]
     public async Task A_multi_chunk_checkpoint_reads_back_byte_for_byte()
@@ -104,14 +100,14 @@ public sealed class CheckpointStoreTests : IAsyncLifetime
         Assert.Equal(first, await _store.ReadManifestAsync());
         Assert.Equal(3 * ChunkBytes, (await ReadAllAsync(first)).Length);
         string pendingChunk = (await ChunkKeys(20))[0];
-        Assert.InRange((await Run("PTTL", pendingChunk)).AsInt64(), 1, (long)_store.PendingChunkTtl.TotalMilliseconds);
+        Assert.InRange((long)(await Run("PTTL", pendingChunk)), 1, (long)_store.PendingChunkTtl.TotalMilliseconds);
 
         source.Open();
         var second = await writing.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(second, await _store.ReadManifestAsync());
         Assert.Equal(bytes, await ReadAllAsync(second));
-        Assert.Equal(-1, (await Run("PTTL", pendingChunk)).AsInt64()); // published chunks are permanent
+        Assert.Equal(-1, (long)(await Run("PTTL", pendingChunk))); // published chunks are permanent
     }
 
     [Fact]
@@ -133,7 +129,7 @@ public sealed class CheckpointStoreTests : IAsyncLifetime
     [Fact]
     public async Task Default_sized_chunks_carry_a_few_megabytes()
     {
-        var store = new CheckpointStore(_redis, Keys);
+        var store = new RedisCheckpointStore(_redis, Keys);
         var bytes = RandomBytes(3 * store.ChunkBytes + 12_345, seed: 15);
 
         var manifest = await store.WriteAsync(1, "c1", new MemoryStream(bytes));
@@ -216,16 +212,16 @@ public sealed class CheckpointStoreTests : IAsyncLifetime
             await Run("XADD", Keys.Log, $"{seq}-0", "k", "v");
 
         Assert.Equal(new LogTrimResult(0, 0), await _store.TrimLogAsync(90)); // no checkpoint: keep everything
-        Assert.Equal(100, (await Run("XLEN", Keys.Log)).AsInt64());
+        Assert.Equal(100, (long)(await Run("XLEN", Keys.Log)));
 
         await _store.WriteAsync(50, "c50", new MemoryStream(RandomBytes(100, seed: 12)));
         Assert.Equal(new LogTrimResult(51, 50), await _store.TrimLogAsync(90)); // asked for 90, held at 51
-        Assert.Equal(50, (await Run("XLEN", Keys.Log)).AsInt64());
-        Assert.Equal("51-0", (await Run("XRANGE", Keys.Log, "-", "+", "COUNT", "1")).Items[0].Items[0].AsString());
+        Assert.Equal(50, (long)(await Run("XLEN", Keys.Log)));
+        Assert.Equal("51-0", ((RedisResult[])((RedisResult[])(await Run("XRANGE", Keys.Log, "-", "+", "COUNT", "1"))!)[0]!)![0].ToString());
 
         await _store.WriteAsync(95, "c95", new MemoryStream(RandomBytes(100, seed: 13)));
         Assert.Equal(new LogTrimResult(90, 39), await _store.TrimLogAsync(90));
-        Assert.Equal(11, (await Run("XLEN", Keys.Log)).AsInt64());
+        Assert.Equal(11, (long)(await Run("XLEN", Keys.Log)));
     }
 
     [Fact]
@@ -234,15 +230,15 @@ public sealed class CheckpointStoreTests : IAsyncLifetime
         for (int seq = 1; seq <= 100; seq++)
             await Run("XADD", Keys.Log, $"{seq}-0", "k", "v");
         await _store.WriteAsync(95, "c95", new MemoryStream(RandomBytes(100, seed: 14)));
-        var stepped = new CheckpointStore(_redis, Keys) { ChunkBytes = ChunkBytes, TrimStepEntries = 7 };
+        var stepped = new RedisCheckpointStore(_redis, Keys) { ChunkBytes = ChunkBytes, TrimStepEntries = 7 };
         await Run("CONFIG", "RESETSTAT");
 
         Assert.Equal(new LogTrimResult(90, 89), await stepped.TrimLogAsync(90));
 
-        Assert.Equal(11, (await Run("XLEN", Keys.Log)).AsInt64());
-        Assert.Equal("90-0", (await Run("XRANGE", Keys.Log, "-", "+", "COUNT", "1")).Items[0].Items[0].AsString());
+        Assert.Equal(11, (long)(await Run("XLEN", Keys.Log)));
+        Assert.Equal("90-0", ((RedisResult[])((RedisResult[])(await Run("XRANGE", Keys.Log, "-", "+", "COUNT", "1"))!)[0]!)![0].ToString());
         // 89 entries, at most 7 per XTRIM: 13 separate commands.
-        string stats = (await Run("INFO", "commandstats")).AsString()!;
+        string stats = (await Run("INFO", "commandstats")).ToString();
         Assert.Contains("cmdstat_xtrim:calls=13,", stats);
     }
 }

@@ -1,7 +1,6 @@
-using KvCluster.Log.Checkpoints;
-using KvCluster.Log.Client;
-using KvCluster.Log.Entries;
+using KvCluster.Log.Redis;
 using KvCluster.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace KvCluster.Tests.Checkpoints;
 
@@ -11,8 +10,8 @@ public sealed class CompactionLeaseTests : IAsyncLifetime
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(1);
 
     private RedisTestServer _server = null!;
-    private RedisClient _first = null!;
-    private RedisClient _second = null!;
+    private ConnectionMultiplexer _first = null!;
+    private ConnectionMultiplexer _second = null!;
     private CompactionLease _a = null!;
     private CompactionLease _b = null!;
 
@@ -20,8 +19,8 @@ public sealed class CompactionLeaseTests : IAsyncLifetime
     {
         _server = await RedisTestServer.StartAsync();
         // Each "coordinator" has its own connection, as separate processes would.
-        _first = await RedisClient.ConnectAsync(_server.ConnectionString);
-        _second = await RedisClient.ConnectAsync(_server.ConnectionString);
+        _first = await ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
+        _second = await ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
         _a = new CompactionLease(_first, new LogKeys());
         _b = new CompactionLease(_second, new LogKeys());
     }

@@ -1,6 +1,7 @@
 using System.Net;
-using KvCluster.Log.Client;
+using KvCluster.Log.Redis;
 using KvCluster.Tests.Infrastructure;
+using StackExchange.Redis;
 using Xunit.Abstractions;
 using static KvCluster.Tests.Integration.KvHttp;
 
@@ -69,7 +70,8 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     public async Task Under_continuous_writes_the_log_stays_bounded_and_a_new_empty_node_catches_up_from_the_checkpoint()
     {
         await using var cluster = await TestCluster.StartAsync(output, 2, Frequent);
-        await using var redis = await RedisClient.ConnectAsync(cluster.RedisConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.RedisConnectionString);
+        var log = new LogKeys().Log;
         var acked = new AcknowledgedWrites();
         long longest = 0;
         using var stop = new CancellationTokenSource();
@@ -77,12 +79,12 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         {
             while (!stop.IsCancellationRequested)
             {
-                longest = Math.Max(longest, (await redis.ExecuteAsync(new RedisCommand("XLEN").Add("kv:log"))).AsInt64());
+                longest = Math.Max(longest, await redis.GetDatabase().StreamLengthAsync(log));
                 await Task.Delay(100);
             }
         });
         await acked.WriteAsync(cluster.NodeClients, count: 12_000, keys: 3000);
-        await Eventually.TrueAsync(async () => (await redis.ExecuteAsync(new RedisCommand("XLEN").Add("kv:log"))).AsInt64() <= 1000,
+        await Eventually.TrueAsync(async () => await redis.GetDatabase().StreamLengthAsync(log) <= 1000,
             CatchUpTimeout, () => "the log was not trimmed to the retention setting");
         await stop.CancelAsync();
         await sampler;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using KvCluster.Log.Client;
 using KvCluster.Tests.Infrastructure;
+using StackExchange.Redis;
 using Xunit.Abstractions;
 using static KvCluster.Tests.Integration.KvHttp;
 
@@ -14,7 +14,7 @@ public sealed class GroupCommitTests(ITestOutputHelper output)
     public async Task Concurrent_writes_are_sequenced_in_fewer_script_calls_than_writes()
     {
         await using var cluster = await TestCluster.StartAsync(output, nodes: 3);
-        await using var redis = await RedisClient.ConnectAsync(cluster.RedisConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.RedisConnectionString);
         long before = await ScriptCallsAsync(redis);
 
         const int writes = 600;
@@ -31,9 +31,9 @@ public sealed class GroupCommitTests(ITestOutputHelper output)
     }
 
     // INFO commandstats counts EVALSHA (and EVAL after a script cache miss) calls.
-    private static async Task<long> ScriptCallsAsync(RedisClient redis)
+    private static async Task<long> ScriptCallsAsync(ConnectionMultiplexer redis)
     {
-        string info = (await redis.ExecuteAsync(new RedisCommand("INFO").Add("commandstats"))).AsString()!;
+        string info = (await redis.GetDatabase().ExecuteAsync("INFO", "commandstats")).ToString();
         long total = 0;
         foreach (var line in info.Split('\n'))
         {

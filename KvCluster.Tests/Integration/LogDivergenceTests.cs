@@ -1,5 +1,5 @@
 using System.Net;
-using KvCluster.Log.Client;
+using StackExchange.Redis;
 using KvCluster.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static KvCluster.Tests.Integration.KvHttp;
@@ -23,9 +23,9 @@ public sealed class LogDivergenceTests(ITestOutputHelper output)
             Assert.True(put.IsSuccessStatusCode);
         }
 
-        await using (var redis = await RedisClient.ConnectAsync(cluster.RedisConnectionString))
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(cluster.RedisConnectionString + ",allowAdmin=true"))
         {
-            await redis.ExecuteAsync(new RedisCommand("FLUSHALL"));
+            await redis.GetServers()[0].FlushAllDatabasesAsync();
         }
 
         // The next write lands at seq 1 of a new history; both nodes must end up with exactly that history.

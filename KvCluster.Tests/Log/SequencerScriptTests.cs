@@ -1,7 +1,8 @@
 using System.Text;
-using KvCluster.Log.Client;
 using KvCluster.Log.Entries;
+using KvCluster.Log.Redis;
 using KvCluster.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace KvCluster.Tests.Log;
 
@@ -9,22 +10,32 @@ namespace KvCluster.Tests.Log;
 public sealed class SequencerScriptTests : IAsyncLifetime
 {
     private RedisTestServer _server = null!;
-    private RedisClient _redis = null!;
+    private ConnectionMultiplexer _connection = null!;
+    private IDatabase _redis = null!;
     private readonly LogKeys _keys = new();
 
     public async Task InitializeAsync()
     {
         _server = await RedisTestServer.StartAsync();
-        _redis = await RedisClient.ConnectAsync(_server.ConnectionString);
+        _connection = await ConnectionMultiplexer.ConnectAsync(_server.ConnectionString + ",allowAdmin=true");
+        _redis = _connection.GetDatabase();
     }
 
     public async Task DisposeAsync()
     {
-        await _redis.DisposeAsync();
+        await _connection.DisposeAsync();
         await _server.DisposeAsync();
     }
 
-    private SequencerScript Sequencer() => new(_redis, _keys, TimeSpan.FromHours(1), TimeSpan.FromMinutes(5));
+    private ScriptCalls Sequencer() => new(new SequencerScript(_redis, _keys, TimeSpan.FromHours(1), TimeSpan.FromMinutes(5)));
+
+    // One request per call, as most tests need; AppendRequestsAsync for several.
+    private sealed class ScriptCalls(SequencerScript script)
+    {
+        public Task<AppendOutcome[]> AppendAsync(IReadOnlyList<AppendCommand> commands) => script.AppendRequestsAsync([commands]);
+
+        public Task<AppendOutcome[]> AppendRequestsAsync(IReadOnlyList<IReadOnlyList<AppendCommand>> requests) => script.AppendRequestsAsync(requests);
+    }
 
     private static AppendCommand Put(string key, string value, string requestId, string idempotencyKey = "",
         Precondition? precondition = null) => new()
@@ -40,8 +51,7 @@ public sealed class SequencerScriptTests : IAsyncLifetime
         OriginNode = "node-1",
     };
 
-    private async Task<List<LogEntry>> ReadLogAsync() =>
-        LogEntryCodec.DecodeRange(await _redis.ExecuteAsync(new RedisCommand("XRANGE").Add(_keys.Log).Add("-").Add("+")));
+    private async Task<List<LogEntry>> ReadLogAsync() => StreamEntryDecoder.Decode(await _redis.StreamRangeAsync(_keys.Log));
 
     // A chain link from its description: SHA-1 of the length-prefixed fields, as lowercase hex.
     private static string ChainLink(string previous, long seq, byte[] covered, string sequencedAt)
@@ -120,12 +130,10 @@ public sealed class SequencerScriptTests : IAsyncLifetime
         byte[] secondCommand = EntryBlob.Encode(Put("older", "written by the SHA-1 sequencer", "r00"));
         byte[] secondDigest = Encoding.ASCII.GetBytes(Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(secondCommand)));
         string secondHash = ChainLink(firstHash, 2, secondDigest, SequencedAt);
-        await _redis.ExecuteAsync(new RedisCommand("XADD").Add(_keys.Log).Add("1-0")
-            .Add("e").Add(firstCommand).Add("t").Add(SequencedAt).Add("h").Add(firstHash));
-        await _redis.ExecuteAsync(new RedisCommand("XADD").Add(_keys.Log).Add("2-0")
-            .Add("e").Add(secondCommand).Add("t").Add(SequencedAt).Add("c").Add(secondHash));
-        await _redis.ExecuteAsync(new RedisCommand("SET").Add(_keys.Sequence).Add("2"));
-        await _redis.ExecuteAsync(new RedisCommand("SET").Add(_keys.Chain).Add(secondHash));
+        await _redis.StreamAddAsync(_keys.Log, [new("e", firstCommand), new("t", SequencedAt), new("h", firstHash)], "1-0");
+        await _redis.StreamAddAsync(_keys.Log, [new("e", secondCommand), new("t", SequencedAt), new("c", secondHash)], "2-0");
+        await _redis.StringSetAsync(_keys.Sequence, "2");
+        await _redis.StringSetAsync(_keys.Chain, secondHash);
 
         await Sequencer().AppendAsync([Put("new", "written by this one", "r1")]);
 
@@ -187,7 +195,7 @@ public sealed class SequencerScriptTests : IAsyncLifetime
     {
         var sequencer = Sequencer();
         await sequencer.AppendAsync([Put("a", "1", "r1")]);
-        await _redis.ExecuteAsync(new RedisCommand("SCRIPT").Add("FLUSH"));
+        await _connection.GetServers()[0].ScriptFlushAsync();
         Assert.Equal([new AppendOutcome(2, false)], await sequencer.AppendAsync([Put("a", "2", "r2")]));
     }
 }

@@ -3,8 +3,8 @@ using System.Text;
 using KvCluster.Node;
 using KvCluster.Node.Replication;
 using KvCluster.Node.StateMachine;
-using KvCluster.Log.Client;
 using KvCluster.Log.Entries;
+using KvCluster.Log.InMemory;
 using KvCluster.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,10 +23,8 @@ public sealed class RetriedAppendTests
     [Fact]
     public async Task An_append_retried_after_its_answer_was_lost_is_in_the_log_once()
     {
-        await using var redisServer = await RedisTestServer.StartAsync();
-        await using var redis = await RedisClient.ConnectAsync(redisServer.ConnectionString);
-        var keys = new LogKeys();
-        var sequencer = new SequencerScript(redis, keys, TimeSpan.FromHours(1), TimeSpan.FromMinutes(5));
+        // The log's semantics (a request id seen before is answered, not appended) without a Redis: the in-memory log.
+        var sequencer = new InMemoryReplicatedLog();
 
         // A coordinator that sequences every append it receives, but fails the first answer with 503: the write is in
         // the log and the node does not know it.
@@ -34,7 +32,7 @@ public sealed class RetriedAppendTests
         await using var coordinator = await LoopbackServer.StartAsync(app => app.MapPost("/v1/append", async (HttpRequest request) =>
         {
             int attempt = await attempts.RecordAsync(request);
-            var outcomes = await sequencer.AppendAsync(AppendWireFormat.DecodeRequest(attempts.Requests[attempt - 1].Body));
+            var outcomes = await sequencer.AppendAsync([AppendWireFormat.DecodeRequest(attempts.Requests[attempt - 1].Body)]);
             return attempt == 1
                 ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable)
                 : Results.Bytes(AppendWireFormat.EncodeResponse(outcomes), AppendWireFormat.ContentType);
@@ -68,7 +66,7 @@ public sealed class RetriedAppendTests
         Assert.Equal(2, attempts.Count);
         Assert.All(attempts.Requests, r => Assert.Equal("node-1-request-1", r.IdempotencyKey));
         Assert.Equal(attempts.Requests[0].Body, attempts.Requests[1].Body);
-        var log = LogEntryCodec.DecodeRange(await redis.ExecuteAsync(new RedisCommand("XRANGE").Add(keys.Log).Add("-").Add("+")));
+        var log = await sequencer.ReadAfterAsync(0, 100);
         var entry = Assert.Single(log);
         Assert.Equal("node-1-request-1", entry.RequestId);
     }

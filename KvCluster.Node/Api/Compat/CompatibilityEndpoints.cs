@@ -1,5 +1,6 @@
-using KvCluster.Log.Client;
+using KvCluster.Log;
 using KvCluster.Log.Entries;
+using KvCluster.Log.Redis;
 using KvCluster.Log.Membership;
 
 namespace KvCluster.Node.Api.Compat;
@@ -13,7 +14,7 @@ public static class CompatibilityEndpoints
     /// <summary>What the compatibility routes need besides the node's own services.</summary>
     public static IServiceCollection AddCompatibility(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new ViewOverrides(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<LogKeys>()));
+        services.AddSingleton(sp => new ViewOverrides(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), sp.GetRequiredService<LogKeys>()));
         services.AddHostedService<ViewRejoin>();
         return services;
     }

@@ -1,4 +1,4 @@
-using KvCluster.Log.Client;
+using KvCluster.Log;
 using KvCluster.Log.Membership;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +26,7 @@ internal static class KevinDbViewEndpoints
             var rule = await ReadRuleAsync(membership, overrides, cancellationToken);
             return Answer(200, new KevinDbAnswer { Message = "View retrieved successfully", View = string.Join(',', rule.View()) });
         }
-        catch (RedisException e)
+        catch (LogUnavailableException e)
         {
             return Error(503, "Redis is unavailable: " + e.Message, "Error in GET");
         }
@@ -47,7 +47,7 @@ internal static class KevinDbViewEndpoints
             if (!rule.IsMemberAddress(address)) await overrides.AddAsync(address, context.RequestAborted);
             return Answer(201, new KevinDbAnswer { Message = "Replica added successfully to the view" });
         }
-        catch (RedisException e)
+        catch (LogUnavailableException e)
         {
             return Error(503, "Redis is unavailable: " + e.Message, failed);
         }
@@ -67,7 +67,7 @@ internal static class KevinDbViewEndpoints
             if (rule.IsMemberAddress(request.Address)) await overrides.HideAsync(request.Address, context.RequestAborted);
             return Answer(200, new KevinDbAnswer { Message = "Replica deleted successfully from the view" });
         }
-        catch (RedisException e)
+        catch (LogUnavailableException e)
         {
             return Error(503, "Redis is unavailable: " + e.Message, failed);
         }

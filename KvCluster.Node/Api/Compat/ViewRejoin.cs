@@ -1,4 +1,4 @@
-using KvCluster.Log.Client;
+using KvCluster.Log;
 using KvCluster.Log.Membership;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -41,7 +41,7 @@ internal sealed class ViewRejoin(
                 }
                 return;
             }
-            catch (RedisException)
+            catch (LogUnavailableException)
             {
                 await Task.Delay(backoff, stoppingToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));

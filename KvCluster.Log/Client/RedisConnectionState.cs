@@ -1,9 +1,0 @@
-namespace KvCluster.Log.Client;
-
-public enum RedisConnectionState
-{
-    Connecting,
-    Connected,
-    Reconnecting,
-    Disposed,
-}

@@ -1,0 +1,130 @@
+using KvCluster.Log.Checkpoints;
+using KvCluster.Log.Entries;
+using StackExchange.Redis;
+
+namespace KvCluster.Log.Redis;
+
+/// <summary>
+/// The log in Redis (docs/architecture.md §2): a stream of entries under <see cref="LogKeys"/>, appended by
+/// sequencer.lua, read with non-blocking XREAD after a pub/sub wake-up (<see cref="HeadAnnouncements"/>), with
+/// checkpoints beside it (<see cref="RedisCheckpointStore"/>). Every call goes through the process's one
+/// multiplexer; Redis being unreachable or refusing is a <see cref="LogUnavailableException"/>.
+/// </summary>
+public sealed class RedisReplicatedLog : IReplicatedLog
+{
+    private readonly IDatabase _redis;
+    private readonly LogKeys _keys;
+    private readonly SequencerScript _sequencer;
+    private readonly RedisCheckpointStore _checkpoints;
+    private readonly HeadAnnouncements _announcements;
+
+    public RedisReplicatedLog(IConnectionMultiplexer redis, LogKeys keys, RedisLogOptions? options = null)
+    {
+        options ??= new RedisLogOptions();
+        _redis = redis.GetDatabase();
+        _keys = keys;
+        _sequencer = new SequencerScript(_redis, keys, options.IdempotencyRetention, options.RequestIdRetention);
+        _checkpoints = new RedisCheckpointStore(_redis, keys);
+        _announcements = new HeadAnnouncements(redis, keys);
+    }
+
+    public LogKeys Keys => _keys;
+
+    /// <summary>The checkpoint store itself, for its tuning knobs (chunk size, trim step) in tests.</summary>
+    public RedisCheckpointStore Checkpoints => _checkpoints;
+
+    public long AnnouncedHead => _announcements.Head;
+
+    public async Task<AppendOutcome[]> AppendAsync(IReadOnlyList<IReadOnlyList<AppendCommand>> requests, CancellationToken cancellationToken = default)
+    {
+        var outcomes = await _sequencer.AppendRequestsAsync(requests, cancellationToken).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    public async Task<IReadOnlyList<LogEntry>> ReadAfterAsync(long afterSeq, int maxEntries, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
+        var (version, announced) = _announcements.Snapshot();
+        StreamEntry[] read;
+        try
+        {
+            // XREAD's position is exclusive: "{afterSeq}-0" returns entries from afterSeq + 1 on.
+            read = await _redis.StreamReadAsync(_keys.Log, SeqId(afterSeq), maxEntries).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
+        {
+            throw RedisFailures.Unavailable(e);
+        }
+        var entries = StreamEntryDecoder.Decode(read);
+        long end = entries.Count > 0 ? entries[^1].Seq : afterSeq;
+        if (entries.Count < maxEntries && end < announced) _announcements.Correct(version, end);
+        else _announcements.Observe(end);
+        return entries;
+    }
+
+    public Task<bool> WaitForEntriesAfterAsync(long afterSeq, TimeSpan maxWait, CancellationToken cancellationToken = default) =>
+        _announcements.WaitForHeadAboveAsync(afterSeq, maxWait, cancellationToken);
+
+    public async Task<long> ReadHeadAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var head = await _redis.StringGetAsync(_keys.Sequence).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return head.IsNull ? 0 : (long)head;
+        }
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
+        {
+            throw RedisFailures.Unavailable(e);
+        }
+    }
+
+    public async Task<LogExtent> ReadExtentAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // Three commands in one round trip: the multiplexer pipelines them.
+            var headTask = _redis.StringGetAsync(_keys.Sequence);
+            var firstTask = _redis.StreamRangeAsync(_keys.Log, count: 1);
+            var lengthTask = _redis.StreamLengthAsync(_keys.Log);
+            await Task.WhenAll(headTask, firstTask, lengthTask).WaitAsync(cancellationToken).ConfigureAwait(false);
+            long head = headTask.Result.IsNull ? 0 : (long)headTask.Result;
+            var first = firstTask.Result;
+            long firstSeq = first.Length == 0 ? head + 1 : StreamEntryDecoder.ParseSeq(first[0].Id);
+            return new LogExtent(head, firstSeq, lengthTask.Result);
+        }
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
+        {
+            throw RedisFailures.Unavailable(e);
+        }
+    }
+
+    public Task<CheckpointManifest?> ReadCheckpointAsync(CancellationToken cancellationToken = default) =>
+        Translate(() => _checkpoints.ReadManifestAsync(cancellationToken));
+
+    public Task<CheckpointManifest> WriteCheckpointAsync(long seq, string chainHash, Stream snapshot, CancellationToken cancellationToken = default) =>
+        Translate(() => _checkpoints.WriteAsync(seq, chainHash, snapshot, cancellationToken));
+
+    public Task CopyCheckpointToAsync(CheckpointManifest manifest, Stream destination, CancellationToken cancellationToken = default) =>
+        Translate(async () =>
+        {
+            await _checkpoints.CopyToAsync(manifest, destination, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    public Task<LogTrimResult> TrimAsync(long keepFromSeq, CancellationToken cancellationToken = default) =>
+        Translate(() => _checkpoints.TrimLogAsync(keepFromSeq, cancellationToken));
+
+    private static RedisValue SeqId(long seq) => seq.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-0";
+
+    private static async Task<T> Translate<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception e) when (RedisFailures.IsUnavailable(e))
+        {
+            throw RedisFailures.Unavailable(e);
+        }
+    }
+}
