@@ -2,6 +2,7 @@ using KvCluster.Log;
 using KvCluster.Log.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 using StackExchange.Redis;
 
@@ -26,6 +27,9 @@ public static class ReplicatedLogHostingExtensions
         {
             if (!string.IsNullOrEmpty(caFile)) redis.TrustIssuer(caFile);
         });
+        // The client narrates every connect at Information (some forty lines); failures still come through, and
+        // RedisConnectionLog says the rest once.
+        builder.Logging.AddFilter("StackExchange.Redis", LogLevel.Warning);
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new UnparentedRedisSpanFilter()));
 
         string prefix = builder.Configuration["Kv:KeyPrefix"] is { Length: > 0 } configured ? configured : LogKeys.DefaultPrefix;

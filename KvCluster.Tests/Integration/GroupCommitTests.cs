@@ -14,7 +14,7 @@ public sealed class GroupCommitTests(ITestOutputHelper output)
     public async Task Concurrent_writes_are_sequenced_in_fewer_script_calls_than_writes()
     {
         await using var cluster = await TestCluster.StartAsync(output, nodes: 3);
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.RedisConnectionString);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.RedisConnectionString + ",allowAdmin=true");
         long before = await ScriptCallsAsync(redis);
 
         const int writes = 600;
