@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -7,11 +8,17 @@ namespace KvCluster.Log.Redis;
 /// <summary>
 /// Says in the service's log when its Redis connection fails and when it is back: a wrong password, a refused TLS
 /// handshake or an unreachable server is otherwise visible only as failing calls. StackExchange.Redis keeps
-/// reconnecting by itself, so a failure that repeats is logged once per <see cref="RepeatEvery"/>, not on every attempt.
+/// reconnecting by itself, so a failure that repeats is logged once per <see cref="RepeatEvery"/>, not on every attempt;
+/// each restored connection counts in kv.redis.reconnects.
 /// </summary>
 internal sealed class RedisConnectionLog(IConnectionMultiplexer redis, ILogger<RedisConnectionLog> logger) : IHostedService
 {
     private static readonly TimeSpan RepeatEvery = TimeSpan.FromSeconds(30);
+
+    // The meter KvCluster's services export ("KvCluster", KvTelemetry in ServiceDefaults, which this library does not reference).
+    private static readonly Meter Meter = new("KvCluster");
+    private static readonly Counter<long> Reconnects = Meter.CreateCounter<long>("kv.redis.reconnects",
+        description: "The Redis connection re-established after it was lost.");
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, DateTime> _lastLogged = new(StringComparer.Ordinal);
@@ -55,6 +62,7 @@ internal sealed class RedisConnectionLog(IConnectionMultiplexer redis, ILogger<R
         }
         if (e.ConnectionType == ConnectionType.Interactive)
         {
+            Reconnects.Add(1);
             logger.LogInformation("Redis connection to {EndPoint} restored", e.EndPoint);
         }
     }

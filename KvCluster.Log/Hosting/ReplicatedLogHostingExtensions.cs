@@ -37,6 +37,7 @@ public static class ReplicatedLogHostingExtensions
         builder.Services.AddSingleton<IReplicatedLog>(sp =>
             new RedisReplicatedLog(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<LogKeys>(), options));
         builder.Services.AddHostedService<RedisConnectionLog>();
+        builder.Services.AddHostedService<LegacyPrefixCheck>();
         return builder;
     }
 }
