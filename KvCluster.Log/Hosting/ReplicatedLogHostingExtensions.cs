@@ -26,6 +26,11 @@ public static class ReplicatedLogHostingExtensions
         builder.AddRedisClient(RedisConnectionName, configureOptions: redis =>
         {
             if (!string.IsNullOrEmpty(caFile)) redis.TrustIssuer(caFile);
+            // While Redis is away a write must fail at once (a 503 the client can retry elsewhere or later), not
+            // wait in the client's backlog for the timeout; the tailer and heartbeat retry on their own schedule.
+            redis.BacklogPolicy = BacklogPolicy.FailFast;
+            // Back within about a second of Redis coming back, and never more than two between attempts.
+            redis.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
         });
         // The client narrates every connect at Information (some forty lines); failures still come through, and
         // RedisConnectionLog says the rest once.
