@@ -42,63 +42,28 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+LOG_TAG=bench
+KEPT_LOGS=bench-results
+# shellcheck source=scripts/bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
 
 # ---- install what is missing --------------------------------------------------------------------------------
-as_root() { if [[ "$(id -u)" -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
-APT_UPDATED=
-apt_install() {
-    command -v apt-get >/dev/null || { echo "$1 is missing and there is no apt-get to install it: install it and run again." >&2; exit 1; }
-    if [[ -z "$APT_UPDATED" ]]; then as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2; APT_UPDATED=1; fi
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >&2
-}
-"$ROOT/scripts/ensure-redis.sh"
-if ! command -v etcd >/dev/null; then
-    log "installing etcd-server"
-    apt_install etcd-server
-    # The package may start a system etcd on 2379; this benchmark runs its own members.
-    as_root systemctl disable --now etcd >/dev/null 2>&1 || as_root service etcd stop >/dev/null 2>&1 || true
-fi
+install_servers
 command -v rsvg-convert >/dev/null || { log "installing librsvg2-bin (SVG to PNG)"; apt_install librsvg2-bin; }
-command -v curl >/dev/null || { log "installing curl"; apt_install curl; }
 
 # ---- build -------------------------------------------------------------------------------------------------
 log "building (Release)"
 dotnet build "$ROOT/KvCluster.AppHost/KvCluster.AppHost.csproj" -c Release -v q -nologo >&2
-dotnet build "$ROOT/KvCluster.Bench/KvCluster.Bench.csproj" -c Release -v q -nologo >&2
-BENCH=(dotnet "$ROOT/KvCluster.Bench/bin/Release/net10.0/KvCluster.Bench.dll")
-# The load generator is a new process for every cell. With .NET's tiered PGO its hot paths run instrumented code for
-# the first ten-odd seconds, which measured 55-70 µs of its CPU per request in a 6-s window after 2 s of warm-up against
-# 33 µs once settled (and took that CPU from the servers beside it); without PGO it settles within the warm-up and runs
-# as fast after. The servers (KvCluster, the trivial endpoints) keep the default: they are warmed for minutes.
-LOADGEN=(env DOTNET_TieredPGO=0 "${BENCH[@]}")
-APPHOST=(dotnet "$ROOT/KvCluster.AppHost/bin/Release/net10.0/KvCluster.AppHost.dll")
+build_bench
+APPHOST_DLL="$ROOT/KvCluster.AppHost/bin/Release/net10.0/KvCluster.AppHost.dll"
 
 # ---- everything started is stopped on exit -------------------------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kvbench.XXXXXX")
-PIDS=()
 stop_all() {
     local status=$?
     trap - EXIT INT TERM
     log "stopping everything"
-    local pid
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    # The AppHost stops every service on SIGTERM (through DCP); give everyone 20 s, then kill what is left.
-    local deadline=$((SECONDS + 20))
-    for pid in "${PIDS[@]}"; do
-        while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-        if kill -0 "$pid" 2>/dev/null; then log "pid $pid still running: killing it"; kill -KILL "$pid" 2>/dev/null || true; fi
-        wait "$pid" 2>/dev/null || true
-    done
-    # Anything still holding this run's directories (a grandchild the AppHost failed to stop) is ours too.
-    local left
-    left=$(pgrep -f "$WORK" || true)
-    if [[ -n "$left" ]]; then
-        log "left running, killing: $left"
-        for pid in $left; do kill -KILL "$pid" 2>/dev/null || true; done
-        sleep 0.5
-    fi
-    if [[ -z "$(pgrep -f "$WORK" || true)" ]]; then log "verified: nothing left running"; else log "WARNING: processes left: $(pgrep -af "$WORK")"; status=1; fi
+    stop_started || status=1
     mkdir -p "$ROOT/bench-results"
     rm -rf "$ROOT/bench-results/cells" # the last run's reports only, not a mix with earlier runs
     cp -r "$WORK/cells" "$WORK"/*.log "$ROOT/bench-results/" 2>/dev/null || true
@@ -108,51 +73,18 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-start() { # start LOGNAME COMMAND... : runs in the background, remembers the pid
-    local name=$1; shift
-    "$@" >"$WORK/$name.log" 2>&1 &
-    PIDS+=($!)
-}
-
-wait_for() { # wait_for WHAT SECONDS COMMAND... : until the command succeeds, or fail
-    local what=$1 limit=$2; shift 2
-    local deadline=$((SECONDS + limit))
-    until "$@" >/dev/null 2>&1; do
-        if ((SECONDS >= deadline)); then log "$what not ready after ${limit} s; its log:"; tail -n 30 "$WORK"/*.log >&2; exit 1; fi
-        sleep 0.3
-    done
-}
-
 read -r -a SIZE_LIST <<<"$SIZES"
 mapfile -t PORTS < <("${BENCH[@]}" free-ports --count $((8 + ${#SIZE_LIST[@]})))
 mapfile -t KV_PORTS < <("${BENCH[@]}" free-ports --count 4 --consecutive)
 KV_REDIS_PORT=${PORTS[0]}; REDIS_PORT=${PORTS[1]}
-ETCD_CLIENT=("${PORTS[2]}" "${PORTS[3]}" "${PORTS[4]}"); ETCD_PEER=("${PORTS[5]}" "${PORTS[6]}" "${PORTS[7]}")
 declare -A TRIVIAL_PORT # value size -> port of the trivial endpoint answering bodies of that size
 for i in "${!SIZE_LIST[@]}"; do TRIVIAL_PORT[${SIZE_LIST[$i]}]=${PORTS[$((8 + i))]}; done
 
 # ---- start the systems ----------------------------------------------------------------------------------------
 log "starting KvCluster: 3 nodes on ${KV_PORTS[1]}-${KV_PORTS[3]}, coordinator ${KV_PORTS[0]}, redis ${KV_REDIS_PORT} (fsync ${KV_FSYNC})"
-start kvcluster "${APPHOST[@]}" --nodes 3 --port-base "${KV_PORTS[0]}" --redis-port "$KV_REDIS_PORT" \
-    --state-dir "$WORK/kvcluster" --fsync "$KV_FSYNC" --fresh --redis-mode executable --no-dashboard
-KV_URLS=()
-for i in 1 2 3; do
-    KV_URLS+=("http://127.0.0.1:${KV_PORTS[$i]}")
-    wait_for "KvCluster node-$i" 90 curl -sf "http://127.0.0.1:${KV_PORTS[$i]}/health"
-done
+start_kvcluster kvcluster "$APPHOST_DLL" "${KV_PORTS[0]}" "$KV_REDIS_PORT" "$KV_FSYNC"
 
-log "starting etcd: 3 members, clients on ${ETCD_CLIENT[*]}"
-CLUSTER="m1=http://127.0.0.1:${ETCD_PEER[0]},m2=http://127.0.0.1:${ETCD_PEER[1]},m3=http://127.0.0.1:${ETCD_PEER[2]}"
-ETCD_URLS=()
-for i in 0 1 2; do
-    start "etcd-m$((i + 1))" etcd --name "m$((i + 1))" --data-dir "$WORK/etcd/m$((i + 1))" \
-        --listen-client-urls "http://127.0.0.1:${ETCD_CLIENT[$i]}" --advertise-client-urls "http://127.0.0.1:${ETCD_CLIENT[$i]}" \
-        --listen-peer-urls "http://127.0.0.1:${ETCD_PEER[$i]}" --initial-advertise-peer-urls "http://127.0.0.1:${ETCD_PEER[$i]}" \
-        --initial-cluster "$CLUSTER" --initial-cluster-token "kvbench-$$" --initial-cluster-state new \
-        --logger zap --log-level warn
-    ETCD_URLS+=("http://127.0.0.1:${ETCD_CLIENT[$i]}")
-done
-for url in "${ETCD_URLS[@]}"; do wait_for "etcd $url" 60 bash -c "curl -sf '$url/health' | grep -q '\"health\":\"true\"'"; done
+start_etcd "${PORTS[@]:2:6}"
 
 log "starting redis-server on $REDIS_PORT (appendonly, everysec, AOF rewrite at 400 %: as KvCluster's own)"
 mkdir -p "$WORK/redis"
@@ -172,20 +104,8 @@ mkdir -p "$WORK/cells"
 ROUND=1
 cell() { # cell SYSTEM SCENARIO SIZE RUN-OPTIONS... (endpoints included): one round of a cell
     local system=$1 scenario=$2 size=$3; shift 3
-    log "$system $scenario ${size} B, round $ROUND of $ROUNDS"
-    timeout $((${DURATION%.*} + ${WARMUP%.*} + 400)) "${LOADGEN[@]}" run --target "$system" --scenario "$scenario" --value-size "$size" \
-        --connections "$CONNECTIONS" --duration "$DURATION" --warmup "$WARMUP" --keys "$KEYS" \
-        --json "$WORK/cells/$system-$scenario-$size-round$ROUND.json" "$@" >>"$WORK/runs.log" 2>&1 \
-        || { log "FAILED: $system $scenario $size round $ROUND (see bench-results/runs.log); the table will show it missing"; return 0; }
-    grep -E '^throughput' "$WORK/runs.log" | tail -n 1 >&2
-}
-warm_up() { # warm_up SYSTEM READ-RATIO ENDPOINT-OPTIONS... : unmeasured load, the same for every system
-    local system=$1 ratio=$2; shift 2
-    ((${SYSTEM_WARMUP%.*} > 0)) || return 0
-    log "$system: ${SYSTEM_WARMUP} s of unmeasured warm-up load"
-    timeout $((${SYSTEM_WARMUP%.*} + 400)) "${LOADGEN[@]}" run --target "$system" --scenario warm-up --connections "$CONNECTIONS" \
-        --duration "$SYSTEM_WARMUP" --warmup 0 --keys "$KEYS" --read-ratio "$ratio" "$@" >>"$WORK/runs.log" 2>&1 \
-        || log "warm-up of $system failed (see bench-results/runs.log); measuring anyway"
+    measure "$system $scenario ${size} B, round $ROUND of $ROUNDS" "$WORK/cells/$system-$scenario-$size-round$ROUND.json" \
+        --target "$system" --scenario "$scenario" --value-size "$size" "$@"
 }
 KV_ARGS=(); for url in "${KV_URLS[@]}"; do KV_ARGS+=(--endpoint "$url"); done
 # The report gives each process's CPU (and for .NET, allocations and GC) per operation: nodes are watched as the
@@ -238,10 +158,10 @@ workloads() { # workloads SIZE
     rounds_of mixed
 }
 
-for size in "${SIZE_LIST[@]}"; do warm_up trivial 1 --endpoint "$(trivial_url "$size")" --value-size "$size"; done
-warm_up kvcluster 0.5 "${KV_ARGS[@]}"
-warm_up etcd 0.5 "${ETCD_ARGS[@]}"
-warm_up redis 0.5 "${REDIS_ARGS[@]}"
+for size in "${SIZE_LIST[@]}"; do warm_up trivial trivial 1 --endpoint "$(trivial_url "$size")" --value-size "$size"; done
+warm_up kvcluster kvcluster 0.5 "${KV_ARGS[@]}"
+warm_up etcd etcd 0.5 "${ETCD_ARGS[@]}"
+warm_up redis redis 0.5 "${REDIS_ARGS[@]}"
 for size in $SIZES; do workloads "$size"; done
 
 log "memory: ${MEMORY_KEYS} keys of 100 B in a node's state machine"

@@ -9,6 +9,7 @@ public static class BenchCommandLine
         RunCommand.Create(),
         MemoryCommand.Create(),
         CompareCommand.Create(),
+        CompareRevisionsCommand.Create(),
         TrivialServerCommand.Create(),
         FreePortsCommand.Create(),
     };
