@@ -9,7 +9,7 @@
 #
 # Defaults: head HEAD; each system first gets 30 s of unmeasured load, then writes, linearizable reads and local
 # reads of 100 B values each run in 5 rounds of 6 s measured after 2 s warmup, 64 connections, 10,000 keys: about
-# 12 minutes after the builds (about 8 more per extra size). Output in bench-results/compare-<date>-<time>/.
+# 11 minutes after the builds' 3 (8 more per extra size). Output in bench-results/compare-<date>-<time>/.
 # Installs etcd-server and redis-server with apt-get when missing.
 set -euo pipefail
 
