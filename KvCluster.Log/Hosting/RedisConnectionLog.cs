@@ -6,12 +6,12 @@ using StackExchange.Redis;
 namespace KvCluster.Log.Redis;
 
 /// <summary>
-/// Says in the service's log when its Redis connection fails and when it is back: a wrong password, a refused TLS
+/// Says in the service's log why its Redis connection fails and when it is back: a wrong password, a refused TLS
 /// handshake or an unreachable server is otherwise visible only as failing calls. StackExchange.Redis keeps
-/// reconnecting by itself, so a failure that repeats is logged once per <see cref="RepeatEvery"/>, not on every attempt;
-/// each restored connection counts in kv.redis.reconnects.
+/// reconnecting by itself, so a failure that repeats is logged once per <see cref="RepeatEvery"/>, not on every
+/// attempt; each restored connection counts in kv.redis.reconnects.
 /// </summary>
-internal sealed class RedisConnectionLog(IConnectionMultiplexer redis, ILogger<RedisConnectionLog> logger) : IHostedService
+internal sealed class RedisConnectionLog(IConnectionMultiplexer redis, ILogger<RedisConnectionLog> logger) : BackgroundService
 {
     private static readonly TimeSpan RepeatEvery = TimeSpan.FromSeconds(30);
 
@@ -23,35 +23,57 @@ internal sealed class RedisConnectionLog(IConnectionMultiplexer redis, ILogger<R
     private readonly Lock _gate = new();
     private readonly Dictionary<string, DateTime> _lastLogged = new(StringComparer.Ordinal);
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         redis.ConnectionFailed += OnFailed;
         redis.ConnectionRestored += OnRestored;
-        if (!redis.IsConnected)
+        try
         {
-            logger.LogWarning("Redis is not reachable yet ({Status}); retrying in the background", redis.GetStatus());
+            // The first connect happened before anyone listened (and reconnects that keep failing raise no event):
+            // while Redis is not usable, ask it why, now and then.
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (!redis.IsConnected)
+                {
+                    try
+                    {
+                        await redis.GetDatabase().PingAsync().WaitAsync(stoppingToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (RedisFailures.IsUnavailable(e))
+                    {
+                        Report("(all)", "NotConnected", e);
+                    }
+                }
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(false);
+            }
         }
-        return Task.CompletedTask;
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            redis.ConnectionFailed -= OnFailed;
+            redis.ConnectionRestored -= OnRestored;
+        }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        redis.ConnectionFailed -= OnFailed;
-        redis.ConnectionRestored -= OnRestored;
-        return Task.CompletedTask;
-    }
+    private void OnFailed(object? sender, ConnectionFailedEventArgs e) =>
+        Report(e.EndPoint?.ToString() ?? "(unknown)", e.FailureType.ToString(), e.Exception);
 
-    private void OnFailed(object? sender, ConnectionFailedEventArgs e)
+    private void Report(string endPoint, string failure, Exception? exception)
     {
-        string what = $"{e.EndPoint}/{e.FailureType}";
         lock (_gate)
         {
             var now = DateTime.UtcNow;
-            if (_lastLogged.TryGetValue(what, out var last) && now - last < RepeatEvery) return;
-            _lastLogged[what] = now;
+            if (_lastLogged.TryGetValue(endPoint, out var last) && now - last < RepeatEvery) return;
+            _lastLogged[endPoint] = now;
         }
-        logger.LogWarning("Redis connection to {EndPoint} failed: {FailureType}: {Error}", e.EndPoint, e.FailureType,
-            e.Exception?.Message ?? "no detail");
+        // The outer message says what kind of failure (AuthenticationFailure, UnableToConnect), the innermost one why
+        // ("WRONGPASS ...", "The remote certificate is invalid ...").
+        string error = exception?.Message ?? "no detail";
+        string cause = exception?.GetBaseException().Message ?? "";
+        if (cause.Length > 0 && !error.Contains(cause, StringComparison.Ordinal)) error += " Cause: " + cause;
+        logger.LogWarning("Redis connection to {EndPoint} failed ({Failure}): {Error}", endPoint, failure, error);
     }
 
     private void OnRestored(object? sender, ConnectionFailedEventArgs e)

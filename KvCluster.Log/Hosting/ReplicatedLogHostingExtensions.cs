@@ -31,6 +31,9 @@ public static class ReplicatedLogHostingExtensions
             redis.BacklogPolicy = BacklogPolicy.FailFast;
             // Back within about a second of Redis coming back, and never more than two between attempts.
             redis.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
+            // On a Redis Cluster the client's health check asks CLUSTER INFO, which StackExchange.Redis sends only in
+            // admin mode. The services send no other admin command; what Redis allows is still up to its ACLs.
+            redis.AllowAdmin = true;
         });
         // The client narrates every connect at Information (some forty lines); failures still come through, and
         // RedisConnectionLog says the rest once.

@@ -22,12 +22,21 @@ public static class HealthReportWriter
             json.WriteStartObject();
             json.WriteString("name", name);
             json.WriteString("status", entry.Status.ToString());
-            // A check that threw (the Redis client's does when it cannot connect) has only its exception to say why.
-            if ((entry.Description ?? entry.Exception?.Message) is { } description) json.WriteString("description", description);
+            if (Describe(entry) is { } description) json.WriteString("description", description);
             json.WriteEndObject();
         }
         json.WriteEndArray();
         json.WriteEndObject();
         await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    // A check that threw (the Redis client's does when it cannot connect) has only its exception to say why, and the
+    // outer message may not name the cause ("AuthenticationFailure" for a certificate Redis's client did not trust).
+    private static string? Describe(HealthReportEntry entry)
+    {
+        string? description = entry.Description ?? entry.Exception?.Message;
+        string? cause = entry.Exception?.GetBaseException().Message;
+        if (description is null || cause is null || description.Contains(cause, StringComparison.Ordinal)) return description ?? cause;
+        return $"{description} Cause: {cause}";
     }
 }
