@@ -89,6 +89,14 @@ public sealed class TestCluster : IAsyncDisposable
         {
             var builder = appHost.CreateResourceBuilder(service);
             foreach (var (name, value) in EnvironmentFor(options, ServiceId(service.Name))) builder.WithEnvironment(name, value);
+            // A coordinator that cannot use Redis never becomes healthy, and the nodes would wait for it forever.
+            if (!options.WaitUntilHealthy)
+            {
+                foreach (var wait in service.Annotations.OfType<WaitAnnotation>().Where(w => w.Resource.Name == ClusterServices.CoordinatorName).ToArray())
+                {
+                    service.Annotations.Remove(wait);
+                }
+            }
         }
         var app = await appHost.BuildAsync(cancellationToken).ConfigureAwait(false);
         var cluster = new TestCluster(app, options, output);
@@ -99,8 +107,9 @@ public sealed class TestCluster : IAsyncDisposable
             await app.StartAsync(timeout.Token).ConfigureAwait(false);
             // Only now does each resource have the DCP instance its log is kept under; what it printed so far is replayed.
             cluster.FollowOutput();
-            await Task.WhenAll(((ClusterService[])[cluster.Coordinator, .. cluster.Nodes])
-                .Select(service => service.WaitReadyAsync(options.ReadyTimeout, cancellationToken))).ConfigureAwait(false);
+            await Task.WhenAll(((ClusterService[])[cluster.Coordinator, .. cluster.Nodes]).Select(service => options.WaitUntilHealthy
+                ? service.WaitReadyAsync(options.ReadyTimeout, cancellationToken)
+                : service.WaitRunningAsync(options.ReadyTimeout, cancellationToken))).ConfigureAwait(false);
             return cluster;
         }
         catch
