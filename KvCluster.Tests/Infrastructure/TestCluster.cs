@@ -104,7 +104,20 @@ public sealed class TestCluster : IAsyncDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.ReadyTimeout);
-            await app.StartAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Starting waits for each node's WaitFor, so a coordinator that never became healthy ends here: what
+                // the services printed says why.
+                cluster.FollowOutput();
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+                throw new TimeoutException($"The cluster did not start within {options.ReadyTimeout.TotalSeconds:0} s. The coordinator's " +
+                    $"{ClusterServices.HealthPath}: {await cluster.DescribeHealthAsync(cluster.Coordinator).ConfigureAwait(false)}; " +
+                    "the services' lines are in the test's output.");
+            }
             // Only now does each resource have the DCP instance its log is kept under; what it printed so far is replayed.
             cluster.FollowOutput();
             await Task.WhenAll(((ClusterService[])[cluster.Coordinator, .. cluster.Nodes]).Select(service => options.WaitUntilHealthy
@@ -122,6 +135,20 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The client for <paramref name="node"/> (BaseAddress = its URL).</summary>
     public HttpClient ClientFor(ClusterService node) =>
         node == Coordinator ? CoordinatorClient : _nodeClients[_allNodes.IndexOf(node)];
+
+    // What /health answers now, for a message: the status code and the body that says why.
+    private async Task<string> DescribeHealthAsync(ClusterService service)
+    {
+        try
+        {
+            using var response = await ClientFor(service).GetAsync(ClusterServices.HealthPath).ConfigureAwait(false);
+            return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return $"no answer ({e.Message})";
+        }
+    }
 
     /// <summary>Starts the next spare node, as the dashboard's Start would, and gives it a client.</summary>
     public async Task<ClusterService> AddNodeAsync(CancellationToken cancellationToken = default)
