@@ -53,12 +53,15 @@ public sealed class RedisTestServer : IAsyncDisposable
     /// A server that speaks TLS only (no plain port), with a certificate for localhost and 127.0.0.1 signed by a new
     /// private CA (<see cref="Certificates"/>); <see cref="ConnectionString"/> says ssl=true.
     /// </summary>
-    public static Task<RedisTestServer> StartWithTlsAsync(string? password = null) =>
+    /// <param name="password">requirepass for the default user.</param>
+    /// <param name="extraArguments">More redis-server arguments, e.g. ACL users.</param>
+    public static Task<RedisTestServer> StartWithTlsAsync(string? password = null, IReadOnlyList<string>? extraArguments = null) =>
         StartWithOptionsAsync(directory => Defaults(directory) with
         {
             Port = 0,
             Tls = new RedisTlsOptions(FreePorts.GetFreeTcpPort(), TestCertificateAuthority.WriteTo(Path.Combine(directory, "tls"))),
             Password = password,
+            ExtraArguments = extraArguments ?? [],
         });
 
     private static RedisServerOptions Defaults(string directory) => new()

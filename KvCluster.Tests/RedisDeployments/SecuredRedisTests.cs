@@ -5,8 +5,8 @@ using Xunit.Abstractions;
 namespace KvCluster.Tests.RedisDeployments;
 
 /// <summary>
-/// KvCluster on a Redis that asks who is connecting: a password, an ACL user, TLS with the CA given by --redis-ca-file;
-/// and an earlier deployment's key prefix, given by --key-prefix, still used.
+/// KvCluster on a Redis that asks who is connecting: a password (the default user's), an ACL user over TLS with the CA
+/// given by --redis-ca-file; and an earlier deployment's key prefix, given by --key-prefix, still used.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class SecuredRedisTests(ITestOutputHelper output)
@@ -33,28 +33,15 @@ public sealed class SecuredRedisTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task An_ACL_user_works_when_the_default_user_is_off()
+    public async Task An_ACL_user_over_TLS_only_works_when_the_CA_file_is_given()
     {
-        await using var redis = await RedisTestServer.StartAsync(extraArguments:
+        await using var redis = await RedisTestServer.StartWithTlsAsync(extraArguments:
             ["--user", "alice", "on", ">alice-pass", "~*", "&*", "+@all", "--user", "default", "off"]);
         await using var cluster = await TestCluster.StartAsync(output, nodes: 1, options => options with
         {
             SpareNodes = 0,
-            RedisConnection = $"127.0.0.1:{redis.Port},user=alice,password=alice-pass",
-        });
-
-        await KeyValueRoundTrip.AssertAsync(writer: cluster.NodeClients[0], reader: cluster.NodeClients[0]);
-    }
-
-    [Fact]
-    public async Task A_TLS_only_Redis_with_a_password_works_when_its_CA_file_is_given()
-    {
-        await using var redis = await RedisTestServer.StartWithTlsAsync(password: "tls-pass");
-        await using var cluster = await TestCluster.StartAsync(output, nodes: 1, options => options with
-        {
-            SpareNodes = 0,
-            // 127.0.0.1:{tls port},ssl=true,sslHost=localhost,password=tls-pass; the server has no plain port.
-            RedisConnection = redis.ConnectionString,
+            // The server has no plain port, and with the default user off only alice gets in.
+            RedisConnection = $"127.0.0.1:{redis.TlsPort},ssl=true,sslHost=localhost,user=alice,password=alice-pass",
             RedisCaFile = redis.Certificates!.CaCertificateFile,
         });
 
