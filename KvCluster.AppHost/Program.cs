@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 // dotnet run --project KvCluster.AppHost -- [--nodes N] [--spare-nodes K] [--port-base P] [--redis-port R] [--state-dir DIR]
-//     [--redis CONNECTION] [--redis-mode auto|container|executable] [--fsync always|everysec] [--fresh] [--no-dashboard]
+//     [--redis CONNECTION] [--redis-mode auto|container|executable] [--fsync always|everysec] [--key-prefix PREFIX]
+//     [--redis-ca-file FILE] [--fresh] [--no-dashboard]
 // Redis, one coordinator and N nodes under DCP, the dashboard showing them (docs/architecture.md §5).
 InterruptSignal.RestoreDefault();
 if (!ClusterArguments.TryTranslate(args, out var aspireArgs, out var argumentError))
@@ -25,6 +26,12 @@ var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOpt
     Args = ["--DcpPublisher:WaitForResourceCleanup=true", .. aspireArgs],
     DisableDashboard = settings.NoDashboard,
 });
+if (builder.ExecutionContext.IsPublishMode && settings.RedisCaFile is not null)
+{
+    Console.Error.WriteLine("--redis-ca-file names a file on this machine, which a deployed service cannot read; " +
+        "a managed Redis needs none (its certificate comes from a public CA).");
+    return 2;
+}
 settings.RedisMode = ClusterRedis.ChooseMode(builder.ExecutionContext, settings.RedisMode);
 if (builder.ExecutionContext.IsRunMode && LocalStart.Prepare(settings) is { } cannotStart)
 {

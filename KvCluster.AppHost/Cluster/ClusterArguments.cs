@@ -17,6 +17,8 @@ public static class ClusterArguments
         ["--redis"] = "Redis",
         ["--redis-mode"] = "RedisMode",
         ["--fsync"] = "Fsync",
+        ["--key-prefix"] = "KeyPrefix",
+        ["--redis-ca-file"] = "RedisCaFile",
     };
 
     private static readonly Dictionary<string, string> SwitchFlags = new(StringComparer.Ordinal)
@@ -34,7 +36,7 @@ public static class ClusterArguments
     public const string Usage =
         "Usage: dotnet run --project KvCluster.AppHost -- [--nodes N] [--spare-nodes K] [--port-base P] [--redis-port R] " +
         "[--state-dir DIR] [--redis CONNECTION] [--redis-mode auto|container|executable] [--fsync always|everysec] " +
-        "[--fresh] [--no-dashboard]";
+        "[--key-prefix PREFIX] [--redis-ca-file FILE] [--fresh] [--no-dashboard]";
 
     /// <summary>The arguments for the Aspire builder, or the error that names the flag at fault.</summary>
     public static bool TryTranslate(IReadOnlyList<string> args, out string[] translated, out string? error)

@@ -22,14 +22,14 @@ public static class ClusterServices
         ClusterSettings settings, IResourceBuilder<IResourceWithConnectionString> redis) =>
         builder.AddProject<Projects.KvCluster_Coordinator>(CoordinatorName, launchProfileName: null)
             .WithServiceEndpoint(builder, settings.PortBase)
-            .WithClusterDefaults(builder, redis);
+            .WithClusterDefaults(builder, settings, redis);
 
     public static IResourceBuilder<ProjectResource> AddNode(this IDistributedApplicationBuilder builder, int index,
         ClusterSettings settings, IResourceBuilder<IResourceWithConnectionString> redis, IResourceBuilder<ProjectResource> coordinator)
     {
         var node = builder.AddProject<Projects.KvCluster_Node>(NodeResourceName(index), launchProfileName: null)
             .WithServiceEndpoint(builder, settings.NodePort(index))
-            .WithClusterDefaults(builder, redis)
+            .WithClusterDefaults(builder, settings, redis)
             .WithReference(coordinator)
             .WaitFor(coordinator)
             .WithEnvironment("Kv__NodeId", NodeId(index))
@@ -55,20 +55,32 @@ public static class ClusterServices
             : service.WithHttpEndpoint();
 
     private static IResourceBuilder<ProjectResource> WithClusterDefaults(this IResourceBuilder<ProjectResource> service,
-        IDistributedApplicationBuilder builder, IResourceBuilder<IResourceWithConnectionString> redis)
+        IDistributedApplicationBuilder builder, ClusterSettings settings, IResourceBuilder<IResourceWithConnectionString> redis)
     {
         service.WithReference(redis)
             .WithHttpHealthCheck(HealthPath);
+        // Every service of one cluster must use the same keys; unset, each uses its own default (the same one).
+        if (settings.KeyPrefix is { } keyPrefix)
+        {
+            service.WithEnvironment("Kv__KeyPrefix", builder.ExecutionContext.IsPublishMode ? ManifestLiteral(keyPrefix) : keyPrefix);
+        }
         // A Redis the user named is not started here, so there is nothing to wait for.
         if (redis.Resource is RedisResource or RedisServerResource) service.WaitFor(redis);
         if (builder.ExecutionContext.IsRunMode)
         {
             // A service whose AppHost is gone stops by itself, even if DCP could not stop it.
             service.WithEnvironment("Kv__SupervisorPid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            // A file on this machine: only a local run's services can read it (Program.cs refuses it when publishing).
+            if (settings.RedisCaFilePath is { } caFile) service.WithEnvironment("Kv__RedisCaFile", caFile);
             if (builder.Configuration.GetValue<bool>("Kv:NoDashboard")) service.WithOtlpExporterFromEnvironment();
         }
         return service;
     }
+
+    // azd reads "{resource.property}" in a manifest's values as a reference and "{{" and "}}" as braces: a hash tag such
+    // as {kv}: has to reach it escaped.
+    private static string ManifestLiteral(string value) =>
+        value.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
 
     // Without the dashboard nothing tells the services where to export: the AppHost's own OTEL_* settings do
     // (endpoint, protocol, headers, intervals), while each service keeps the name Aspire gives it.

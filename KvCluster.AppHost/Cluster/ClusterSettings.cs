@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 
 namespace KvCluster.AppHost.Cluster;
@@ -26,6 +28,13 @@ public sealed class ClusterSettings
     public RedisMode RedisMode { get; set; } = RedisMode.Auto;
     /// <summary>appendfsync of the private Redis: "always" loses no acknowledged write, "everysec" up to about a second.</summary>
     public string Fsync { get; set; } = "everysec";
+    /// <summary>
+    /// Prefix of every Redis key the services use, handed to them as <c>Kv__KeyPrefix</c>; null leaves them their
+    /// default, the hash tag <c>{kv}:</c>. <c>kv:</c> is what clusters used before the default became a hash tag.
+    /// </summary>
+    public string? KeyPrefix { get; set; }
+    /// <summary>A PEM CA certificate the services trust for Redis's TLS (a self-signed or private CA); relative to the current directory.</summary>
+    public string? RedisCaFile { get; set; }
     /// <summary>Wipe the state directory before starting.</summary>
     public bool Fresh { get; set; }
     /// <summary>Run without the Aspire dashboard; OTEL_EXPORTER_OTLP_ENDPOINT from the environment then reaches every service.</summary>
@@ -35,6 +44,9 @@ public sealed class ClusterSettings
     public int TotalNodes => Nodes + SpareNodes;
 
     public string StateDirectory => Path.GetFullPath(StateDir, Environment.CurrentDirectory);
+
+    /// <summary>The absolute path of <see cref="RedisCaFile"/>: services run in directories of their own.</summary>
+    public string? RedisCaFilePath => string.IsNullOrWhiteSpace(RedisCaFile) ? null : Path.GetFullPath(RedisCaFile, Environment.CurrentDirectory);
 
     public int NodePort(int index) => PortBase + index;
 
@@ -58,6 +70,25 @@ public sealed class ClusterSettings
         if (!FsyncPolicies.Contains(Fsync)) return $"--fsync must be one of {string.Join(", ", FsyncPolicies)} (got '{Fsync}').";
         if (string.IsNullOrWhiteSpace(StateDir)) return "--state-dir must not be empty.";
         if (Redis is not null && string.IsNullOrWhiteSpace(Redis)) return "--redis must not be empty.";
+        if (KeyPrefix is not null && (KeyPrefix.Length == 0 || KeyPrefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+            return $"--key-prefix must be non-empty, without spaces or control characters (got '{KeyPrefix}').";
+        if (RedisCaFile is not null) return ValidateRedisCaFile();
         return null;
+    }
+
+    // The services load the file only when they first connect; a wrong path or file is better said before anything starts.
+    private string? ValidateRedisCaFile()
+    {
+        if (RedisCaFilePath is not { } path) return "--redis-ca-file must not be empty.";
+        if (!File.Exists(path)) return $"--redis-ca-file: there is no file {path}.";
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificateFromFile(path);
+            return null;
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            return $"--redis-ca-file: {path} is not a readable PEM certificate ({e.Message}).";
+        }
     }
 }

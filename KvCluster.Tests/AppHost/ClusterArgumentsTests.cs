@@ -1,10 +1,13 @@
 using KvCluster.AppHost.Cluster;
+using KvCluster.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
 namespace KvCluster.Tests.AppHost;
 
-public sealed class ClusterArgumentsTests
+public sealed class ClusterArgumentsTests : IDisposable
 {
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "kvcluster-arguments-" + Guid.NewGuid().ToString("N")[..12]);
+
     [Fact]
     public void No_arguments_give_the_documented_defaults()
     {
@@ -19,6 +22,8 @@ public sealed class ClusterArgumentsTests
         Assert.Equal("everysec", settings.Fsync);
         Assert.False(settings.Fresh);
         Assert.False(settings.NoDashboard);
+        Assert.Null(settings.KeyPrefix);
+        Assert.Null(settings.RedisCaFilePath);
         Assert.Null(settings.Validate());
     }
 
@@ -26,7 +31,7 @@ public sealed class ClusterArgumentsTests
     public void Every_flag_sets_its_configuration_key()
     {
         var settings = Read(["--nodes", "5", "--spare-nodes=2", "--port-base", "7000", "--redis-port", "7100", "--state-dir", "/tmp/kv-state",
-            "--redis-mode", "executable", "--fsync", "always", "--fresh", "--no-dashboard"]);
+            "--redis-mode", "executable", "--fsync", "always", "--key-prefix", "{kv}:", "--redis-ca-file", "certs/ca.crt", "--fresh", "--no-dashboard"]);
         Assert.Equal(5, settings.Nodes);
         Assert.Equal(2, settings.SpareNodes);
         Assert.Equal(7000, settings.PortBase);
@@ -34,6 +39,9 @@ public sealed class ClusterArgumentsTests
         Assert.Equal("/tmp/kv-state", settings.StateDirectory);
         Assert.Equal(RedisMode.Executable, settings.RedisMode);
         Assert.Equal("always", settings.Fsync);
+        Assert.Equal("{kv}:", settings.KeyPrefix);
+        // The services run in directories of their own: they get the file's absolute path.
+        Assert.Equal(Path.GetFullPath("certs/ca.crt"), settings.RedisCaFilePath);
         Assert.True(settings.Fresh);
         Assert.True(settings.NoDashboard);
         Assert.Equal(7005, settings.NodePort(5));
@@ -73,6 +81,10 @@ public sealed class ClusterArgumentsTests
     [InlineData(new[] { "--redis-port", "5102" }, "collides with the coordinator and node ports")]
     [InlineData(new[] { "--fsync", "sometimes" }, "--fsync must be one of always, everysec")]
     [InlineData(new[] { "--state-dir", " " }, "--state-dir must not be empty")]
+    [InlineData(new[] { "--key-prefix=" }, "--key-prefix must be non-empty, without spaces or control characters (got '')")]
+    [InlineData(new[] { "--key-prefix", "kv :" }, "--key-prefix must be non-empty, without spaces or control characters (got 'kv :')")]
+    [InlineData(new[] { "--key-prefix", "kv\u0001" }, "without spaces or control characters")]
+    [InlineData(new[] { "--redis-ca-file", "/nonexistent/kvcluster/ca.crt" }, "--redis-ca-file: there is no file /nonexistent/kvcluster/ca.crt.")]
     public void A_wrong_value_names_the_flag_to_fix(string[] args, string expected)
     {
         Assert.Contains(expected, Read(args).Validate());
@@ -82,6 +94,21 @@ public sealed class ClusterArgumentsTests
     public void The_redis_port_may_equal_a_service_port_when_a_redis_is_given()
     {
         Assert.Null(Read(["--redis", "127.0.0.1:5101", "--redis-port", "5101"]).Validate());
+    }
+
+    [Fact]
+    public void A_redis_CA_file_must_hold_a_certificate()
+    {
+        var authority = TestCertificateAuthority.WriteTo(_directory);
+        Assert.Null(Read(["--redis-ca-file", authority.CaCertificateFile]).Validate());
+
+        Assert.Contains($"--redis-ca-file: {authority.ServerKeyFile} is not a readable PEM certificate",
+            Read(["--redis-ca-file", authority.ServerKeyFile]).Validate());
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
     }
 
     private static ClusterSettings Read(string[] args)

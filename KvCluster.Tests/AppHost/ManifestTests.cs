@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KvCluster.Tests.Infrastructure;
 
 namespace KvCluster.Tests.AppHost;
 
@@ -56,6 +57,29 @@ public sealed class ManifestTests : IDisposable
         var coordinator = resources["coordinator"];
         Assert.Equal("{redis.connectionString}", coordinator.GetProperty("env").GetProperty("ConnectionStrings__redis").GetString());
         Assert.False(coordinator.GetProperty("bindings").GetProperty("http").TryGetProperty("external", out _));
+    }
+
+    [Fact]
+    public async Task A_key_prefix_reaches_the_coordinator_and_every_node_with_its_braces_escaped_for_azd()
+    {
+        var resources = await PublishAsync("--nodes", "2", "--key-prefix", "{kv2}:");
+
+        // azd reads "{{" and "}}" as braces and "{kv2}" as a reference to a resource.
+        foreach (var name in new[] { "coordinator", "node1", "node2" })
+        {
+            Assert.Equal("{{kv2}}:", resources[name].GetProperty("env").GetProperty("Kv__KeyPrefix").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_redis_CA_file_is_refused_when_publishing()
+    {
+        var authority = TestCertificateAuthority.WriteTo(_directory);
+        using var apphost = AppHostProcess.Start(["--publisher", "manifest", "--output-path", Path.Combine(_directory, "m.json"),
+            "--redis-ca-file", authority.CaCertificateFile]);
+
+        Assert.Equal(2, await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("--redis-ca-file names a file on this machine, which a deployed service cannot read", apphost.Output);
     }
 
     private async Task<Dictionary<string, JsonElement>> PublishAsync(params string[] args)

@@ -16,10 +16,19 @@ public sealed record ClusterOptions
     public required string StateDirectory { get; init; }
     /// <summary>A Redis to use instead of the private one (--redis).</summary>
     public string? RedisConnection { get; init; }
+    /// <summary>Prefix of every Redis key (--key-prefix); null leaves the services' default, <c>{kv}:</c>.</summary>
+    public string? KeyPrefix { get; init; }
+    /// <summary>A PEM CA certificate the services trust for Redis's TLS (--redis-ca-file).</summary>
+    public string? RedisCaFile { get; init; }
     public string Fsync { get; init; } = "everysec";
     public bool Fresh { get; init; }
     /// <summary>How long the cluster, or one service started again, may take to become healthy.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Whether starting waits until every service answers /health with 200. Off, for a Redis the cluster cannot use:
+    /// starting returns once every service runs, and the nodes do not wait for the coordinator to be healthy.
+    /// </summary>
+    public bool WaitUntilHealthy { get; init; } = true;
     /// <summary>Added to every service's environment.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
     /// <summary>Added to one service's environment, by id ("node-1", "coordinator"), after <see cref="Environment"/>.</summary>
@@ -55,6 +64,8 @@ public sealed record ClusterOptions
             "--no-dashboard",
         };
         if (RedisConnection is not null) args.AddRange(["--redis", RedisConnection]);
+        if (KeyPrefix is not null) args.AddRange(["--key-prefix", KeyPrefix]);
+        if (RedisCaFile is not null) args.AddRange(["--redis-ca-file", RedisCaFile]);
         if (Fresh) args.Add("--fresh");
         return args;
     }

@@ -109,6 +109,21 @@ public sealed class ClusterService
         }
     }
 
+    /// <summary>Waits until the service's process runs, healthy or not.</summary>
+    public async Task WaitRunningAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!IsRunning)
+        {
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException($"{Name} was not running within {timeout.TotalSeconds:0} s. Its last lines:{Environment.NewLine}" +
+                    string.Join(Environment.NewLine, RecentOutput.TakeLast(30)));
+            }
+            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private static async Task<bool> AnswersHealthAsync(HttpClient client, CancellationToken cancellationToken)
     {
         try

@@ -3,6 +3,7 @@ namespace KvCluster.Tests.Infrastructure;
 /// <summary>How to start a private redis-server: loopback only, data under <see cref="DataDirectory"/>.</summary>
 public sealed record RedisServerOptions
 {
+    /// <summary>The plain TCP port; 0 turns it off, as redis-server's own --port 0 does (with <see cref="Tls"/>: TLS only).</summary>
     public required int Port { get; init; }
     public required string DataDirectory { get; init; }
     /// <summary>AOF on by default: Redis is the source of truth.</summary>
@@ -26,6 +27,8 @@ public sealed record RedisServerOptions
     public bool RdbCompression { get; init; }
     /// <summary>When set, clients must AUTH with this password (the default user's).</summary>
     public string? Password { get; init; }
+    /// <summary>When set, the server also (with <see cref="Port"/> 0 only) serves TLS.</summary>
+    public RedisTlsOptions? Tls { get; init; }
     /// <summary>Further arguments, e.g. "--user", "alice", "on", "&gt;secret", "~*", "+@all".</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(10);

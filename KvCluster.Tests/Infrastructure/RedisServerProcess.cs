@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace KvCluster.Tests.Infrastructure;
@@ -20,10 +22,18 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     public int Port => Options.Port;
 
-    /// <summary>StackExchange-format connection string for this server.</summary>
-    public string ConnectionString => Options.Password is null
-        ? $"127.0.0.1:{Port}"
-        : $"127.0.0.1:{Port},password={Options.Password}";
+    /// <summary>StackExchange-format connection string for this server: TLS when it has no plain port.</summary>
+    public string ConnectionString
+    {
+        get
+        {
+            string endpoint = Port == 0 && Options.Tls is { } tls ? $"127.0.0.1:{tls.Port},ssl=true,sslHost=localhost" : $"127.0.0.1:{Port}";
+            return Options.Password is null ? endpoint : $"{endpoint},password={Options.Password}";
+        }
+    }
+
+    // The port that answers: the plain one, or the TLS one when there is no plain port.
+    private int ListeningPort => Port == 0 && Options.Tls is { } tls ? tls.Port : Port;
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -140,6 +150,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
         {
             yield return "--requirepass"; yield return Options.Password;
         }
+        foreach (var argument in Options.Tls?.Arguments ?? []) yield return argument;
         foreach (var argument in Options.ExtraArguments) yield return argument;
     }
 
@@ -160,13 +171,13 @@ public sealed class RedisServerProcess : IAsyncDisposable
             if (_process is null || _process.HasExited)
             {
                 throw new InvalidOperationException(
-                    $"redis-server on port {Port} exited during start:{Environment.NewLine}{string.Join(Environment.NewLine, _output.TakeLast(20))}");
+                    $"redis-server on port {ListeningPort} exited during start:{Environment.NewLine}{string.Join(Environment.NewLine, _output.TakeLast(20))}");
             }
             if (await AnswersPingAsync(cancellationToken).ConfigureAwait(false)) return;
             if (DateTime.UtcNow > deadline)
             {
                 Kill();
-                throw new TimeoutException($"redis-server on port {Port} did not answer PING within {Options.StartTimeout}.");
+                throw new TimeoutException($"redis-server on port {ListeningPort} did not answer PING within {Options.StartTimeout}.");
             }
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
@@ -181,8 +192,8 @@ public sealed class RedisServerProcess : IAsyncDisposable
             using var client = new TcpClient();
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             attempt.CancelAfter(TimeSpan.FromSeconds(1));
-            await client.ConnectAsync("127.0.0.1", Port, attempt.Token).ConfigureAwait(false);
-            var stream = client.GetStream();
+            await client.ConnectAsync("127.0.0.1", ListeningPort, attempt.Token).ConfigureAwait(false);
+            await using var stream = await OpenProbeStreamAsync(client, attempt.Token).ConfigureAwait(false);
             await stream.WriteAsync("PING\r\n"u8.ToArray(), attempt.Token).ConfigureAwait(false);
             var buffer = new byte[64];
             int read = await stream.ReadAsync(buffer, attempt.Token).ConfigureAwait(false);
@@ -194,5 +205,20 @@ public sealed class RedisServerProcess : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    // Over TLS when the server has no plain port, trusting exactly the test CA: a certificate the server cannot be
+    // trusted by is the harness's mistake, so the handshake's AuthenticationException is left to fail the start.
+    private async Task<Stream> OpenProbeStreamAsync(TcpClient client, CancellationToken cancellationToken)
+    {
+        Stream stream = client.GetStream();
+        if (Port != 0 || Options.Tls is not { } tls) return stream;
+        var ssl = new SslStream(stream);
+        using var ca = tls.Certificates.LoadCaCertificate();
+        var trust = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        trust.CustomTrustStore.Add(ca);
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost", CertificateChainPolicy = trust },
+            cancellationToken).ConfigureAwait(false);
+        return ssl;
     }
 }

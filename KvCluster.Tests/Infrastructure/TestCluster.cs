@@ -89,6 +89,14 @@ public sealed class TestCluster : IAsyncDisposable
         {
             var builder = appHost.CreateResourceBuilder(service);
             foreach (var (name, value) in EnvironmentFor(options, ServiceId(service.Name))) builder.WithEnvironment(name, value);
+            // A coordinator that cannot use Redis never becomes healthy, and the nodes would wait for it forever.
+            if (!options.WaitUntilHealthy)
+            {
+                foreach (var wait in service.Annotations.OfType<WaitAnnotation>().Where(w => w.Resource.Name == ClusterServices.CoordinatorName).ToArray())
+                {
+                    service.Annotations.Remove(wait);
+                }
+            }
         }
         var app = await appHost.BuildAsync(cancellationToken).ConfigureAwait(false);
         var cluster = new TestCluster(app, options, output);
@@ -96,11 +104,25 @@ public sealed class TestCluster : IAsyncDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.ReadyTimeout);
-            await app.StartAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await app.StartAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Starting waits for each node's WaitFor, so a coordinator that never became healthy ends here: what
+                // the services printed says why.
+                cluster.FollowOutput();
+                await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+                throw new TimeoutException($"The cluster did not start within {options.ReadyTimeout.TotalSeconds:0} s. The coordinator's " +
+                    $"{ClusterServices.HealthPath}: {await cluster.DescribeHealthAsync(cluster.Coordinator).ConfigureAwait(false)}; " +
+                    "the services' lines are in the test's output.");
+            }
             // Only now does each resource have the DCP instance its log is kept under; what it printed so far is replayed.
             cluster.FollowOutput();
-            await Task.WhenAll(((ClusterService[])[cluster.Coordinator, .. cluster.Nodes])
-                .Select(service => service.WaitReadyAsync(options.ReadyTimeout, cancellationToken))).ConfigureAwait(false);
+            await Task.WhenAll(((ClusterService[])[cluster.Coordinator, .. cluster.Nodes]).Select(service => options.WaitUntilHealthy
+                ? service.WaitReadyAsync(options.ReadyTimeout, cancellationToken)
+                : service.WaitRunningAsync(options.ReadyTimeout, cancellationToken))).ConfigureAwait(false);
             return cluster;
         }
         catch
@@ -113,6 +135,20 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The client for <paramref name="node"/> (BaseAddress = its URL).</summary>
     public HttpClient ClientFor(ClusterService node) =>
         node == Coordinator ? CoordinatorClient : _nodeClients[_allNodes.IndexOf(node)];
+
+    // What /health answers now, for a message: the status code and the body that says why.
+    private async Task<string> DescribeHealthAsync(ClusterService service)
+    {
+        try
+        {
+            using var response = await ClientFor(service).GetAsync(ClusterServices.HealthPath).ConfigureAwait(false);
+            return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return $"no answer ({e.Message})";
+        }
+    }
 
     /// <summary>Starts the next spare node, as the dashboard's Start would, and gives it a client.</summary>
     public async Task<ClusterService> AddNodeAsync(CancellationToken cancellationToken = default)
