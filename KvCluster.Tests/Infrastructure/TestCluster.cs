@@ -252,9 +252,14 @@ public sealed class TestCluster : IAsyncDisposable
             ? ClusterServices.NodeId(index)
             : resourceName;
 
-    private static bool IsError(string line) =>
-        line.StartsWith("fail: ", StringComparison.Ordinal) || line.StartsWith("crit: ", StringComparison.Ordinal) ||
-        line.StartsWith("Unhandled exception.", StringComparison.Ordinal);
+    private static bool IsError(string line)
+    {
+        // DCP stamps each captured line with the time it was written ("2026-12-04T04:58:56.8260000Z fail: ...").
+        int space = line.IndexOf(' ');
+        if (space > 0 && char.IsAsciiDigit(line[0]) && line[space - 1] == 'Z') line = line[(space + 1)..];
+        return line.StartsWith("fail: ", StringComparison.Ordinal) || line.StartsWith("crit: ", StringComparison.Ordinal) ||
+               line.StartsWith("Unhandled exception.", StringComparison.Ordinal);
+    }
 
     private static Uri LoopbackUrl(int port) => new($"http://127.0.0.1:{port}");
 
