@@ -15,6 +15,8 @@ public sealed class InMemoryReplicatedLog : IReplicatedLog
 {
     private readonly object _gate = new();
     private readonly List<LogEntry> _entries = [];
+    // The chain hash after each seq (index seq - 1), trimmed entries' too: a rollback to any seq continues from its link.
+    private readonly List<string> _chainAfter = [];
     private readonly Dictionary<string, long> _idempotencyKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long[]> _requests = new(StringComparer.Ordinal);
     private readonly TimeProvider _clock;
@@ -68,6 +70,7 @@ public sealed class InMemoryReplicatedLog : IReplicatedLog
                     }
                     var entry = Sequence(command, ++_head, sequencedAt);
                     _entries.Add(entry);
+                    _chainAfter.Add(entry.ChainHash);
                     _chain = entry.ChainHash;
                     if (command.IdempotencyKey.Length > 0) _idempotencyKeys[command.IdempotencyKey] = entry.Seq;
                     landed[i] = entry.Seq;
@@ -201,7 +204,8 @@ public sealed class InMemoryReplicatedLog : IReplicatedLog
         {
             _entries.RemoveAll(e => e.Seq > seq);
             _head = Math.Min(_head, seq);
-            _chain = _entries.Count > 0 && _entries[^1].Seq == _head ? _entries[^1].ChainHash : _chain;
+            if (_chainAfter.Count > _head) _chainAfter.RemoveRange((int)_head, _chainAfter.Count - (int)_head);
+            _chain = _head == 0 ? "" : _chainAfter[(int)_head - 1];
             foreach (var key in _idempotencyKeys.Where(p => p.Value > seq).Select(p => p.Key).ToList()) _idempotencyKeys.Remove(key);
             foreach (var id in _requests.Where(p => p.Value.Any(s => s > seq)).Select(p => p.Key).ToList()) _requests.Remove(id);
         }

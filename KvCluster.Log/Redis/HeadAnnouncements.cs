@@ -28,6 +28,16 @@ internal sealed class HeadAnnouncements
 
     public long Head => Volatile.Read(ref _announcedHead);
 
+    /// <summary>Whether announcements reach this process (subscribed at least once; the client resubscribes by itself).</summary>
+    public bool Subscribed => _subscribed is { IsCompletedSuccessfully: true };
+
+    /// <summary>Subscribes when not yet; completes once announcements reach this process.</summary>
+    public Task SubscribeAsync()
+    {
+        EnsureSubscribed();
+        lock (_gate) return _subscribed!;
+    }
+
     /// <summary>True as soon as a head above <paramref name="afterSeq"/> is announced; false after <paramref name="maxWait"/>.</summary>
     public async Task<bool> WaitForHeadAboveAsync(long afterSeq, TimeSpan maxWait, CancellationToken cancellationToken)
     {

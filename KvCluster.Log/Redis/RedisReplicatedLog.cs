@@ -62,8 +62,34 @@ public sealed class RedisReplicatedLog : IReplicatedLog
         return entries;
     }
 
-    public Task<bool> WaitForEntriesAfterAsync(long afterSeq, TimeSpan maxWait, CancellationToken cancellationToken = default) =>
-        _announcements.WaitForHeadAboveAsync(afterSeq, maxWait, cancellationToken);
+    public Task<bool> WaitForEntriesAfterAsync(long afterSeq, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        if (_announcements.Head > afterSeq)
+        {
+            _ = _announcements.SubscribeAsync(); // so that the next wait, which may park, hears what comes
+            return Task.FromResult(true);
+        }
+        return WaitSubscribedAsync(afterSeq, maxWait, cancellationToken);
+    }
+
+    private async Task<bool> WaitSubscribedAsync(long afterSeq, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        if (!_announcements.Subscribed)
+        {
+            // An append published before the subscription took effect is never heard: subscribe first, then learn the
+            // head as it is now, so this wait starts from the log's head and not from what this process happened to see.
+            try
+            {
+                await _announcements.SubscribeAsync().WaitAsync(maxWait, cancellationToken).ConfigureAwait(false);
+                _announcements.Observe(await ReadHeadAsync(cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is TimeoutException or LogUnavailableException || RedisFailures.IsUnavailable(e))
+            {
+                return false; // the caller reads anyway, and subscribing is tried again on its next wait
+            }
+        }
+        return await _announcements.WaitForHeadAboveAsync(afterSeq, maxWait, cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<long> ReadHeadAsync(CancellationToken cancellationToken = default)
     {

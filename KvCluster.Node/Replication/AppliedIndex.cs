@@ -36,21 +36,42 @@ public sealed class AppliedIndex
         {
             if (applied <= _applied) return;
             Volatile.Write(ref _applied, applied);
-            while (_waiters.Count > 0)
-            {
-                var first = _waiters.First();
-                if (first.Key > applied) break;
-                _waiters.Remove(first.Key);
-                (ready ??= []).Add(first.Value);
-            }
+            ready = TakeReady(applied);
         }
-        if (ready is null) return;
-        foreach (var waiter in ready) waiter.TrySetResult();
+        Release(ready);
     }
 
-    /// <summary>Starts over from <paramref name="applied"/> (a rebuild); waiters above it keep waiting.</summary>
+    /// <summary>
+    /// Starts over from <paramref name="applied"/> (a rebuild, which may land above or below where the replica was):
+    /// waiters at or below it are released, those above keep waiting.
+    /// </summary>
     public void Reset(long applied)
     {
-        lock (_gate) Volatile.Write(ref _applied, applied);
+        List<TaskCompletionSource>? ready;
+        lock (_gate)
+        {
+            Volatile.Write(ref _applied, applied);
+            ready = TakeReady(applied);
+        }
+        Release(ready);
+    }
+
+    private List<TaskCompletionSource>? TakeReady(long applied)
+    {
+        List<TaskCompletionSource>? ready = null;
+        while (_waiters.Count > 0)
+        {
+            var first = _waiters.First();
+            if (first.Key > applied) break;
+            _waiters.Remove(first.Key);
+            (ready ??= []).Add(first.Value);
+        }
+        return ready;
+    }
+
+    private static void Release(List<TaskCompletionSource>? ready)
+    {
+        if (ready is null) return;
+        foreach (var waiter in ready) waiter.TrySetResult();
     }
 }
