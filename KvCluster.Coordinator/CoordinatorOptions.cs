@@ -3,8 +3,6 @@ namespace KvCluster.Coordinator;
 /// <summary>Settings under "Kv" (env Kv__...).</summary>
 public sealed class CoordinatorOptions
 {
-    public string KeyPrefix { get; set; } = Log.Redis.LogKeys.DefaultPrefix;
-
     /// <summary>How long a client's Idempotency-Key is remembered.</summary>
     public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
 

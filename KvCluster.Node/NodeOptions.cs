@@ -12,8 +12,6 @@ public sealed class NodeOptions
     /// <summary>The URL other members and clients reach this node at; defaults to the first listening URL.</summary>
     public string? PublicUrl { get; set; }
 
-    public string KeyPrefix { get; set; } = Log.Redis.LogKeys.DefaultPrefix;
-
     /// <summary>Largest value accepted; larger bodies get 413 before they are read.</summary>
     public int MaxValueBytes { get; set; } = 1024 * 1024;
 
