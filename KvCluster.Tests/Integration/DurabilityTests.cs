@@ -36,7 +36,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         foreach (var node in cluster.Nodes) await node.StartAsync();
 
         await AllAppliedAsync(cluster);
-        Assert.All(cluster.Nodes, node => Assert.Contains(node.RecentOutput, line => line.Contains("Loaded snapshot")));
+        foreach (var node in cluster.Nodes) await LoggedAsync(node, "Loaded snapshot");
         await acked.AssertHeldByAsync(cluster.NodeClients[0]);
         await AssertIdenticalAsync(cluster);
     }
@@ -62,7 +62,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
 
         var views = await AllAppliedAsync(cluster);
         Assert.All(views, view => Assert.Equal(digestBefore, view.Digest));
-        Assert.All(cluster.Nodes, node => Assert.Contains(node.RecentOutput, line => line.Contains("loaded the checkpoint")));
+        foreach (var node in cluster.Nodes) await LoggedAsync(node, "loaded the checkpoint");
         await acked.AssertHeldByAsync(cluster.NodeClients[1]);
     }
 
@@ -95,7 +95,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         var joined = await cluster.AddNodeAsync();
         var views = await AllAppliedAsync(cluster);
         Assert.Single(views.Select(v => v.Digest).Distinct());
-        Assert.Contains(joined.RecentOutput, line => line.Contains("loaded the checkpoint"));
+        await LoggedAsync(joined, "loaded the checkpoint");
         await acked.AssertHeldByAsync(cluster.NodeClients[^1]);
     }
 
@@ -141,7 +141,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
 
         var views = await AllAppliedAsync(cluster);
         Assert.Single(views.Select(v => v.Digest).Distinct());
-        Assert.Contains(victim.RecentOutput, line => line.Contains("Ignoring snapshot"));
+        await LoggedAsync(victim, "Ignoring snapshot");
         await acked.AssertHeldByAsync(cluster.NodeClients[1]);
     }
 
@@ -175,4 +175,9 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         var json = await JsonAsync(await cluster.NodeClients[0].GetAsync("/v1/cluster"));
         return (json.GetProperty("head").GetInt64(), json.GetProperty("trimmedBelow").GetInt64());
     }
+
+    // A service's lines reach the test through DCP's log stream, a moment after the state they describe is visible.
+    private static Task LoggedAsync(ClusterService node, string text) =>
+        Eventually.TrueAsync(() => node.RecentOutput.Any(line => line.Contains(text, StringComparison.Ordinal)), TimeSpan.FromSeconds(10),
+            () => $"{node.Name} never logged \"{text}\"");
 }
