@@ -66,20 +66,7 @@ public sealed class LogFixture
             long seq = firstSeq + i;
             byte[] blob = EntryBlob.Encode(Commands[i]);
             // Decoded from its bytes, as a node reads it: the value is a slice of the blob, not the command's array.
-            var command = EntryBlob.Decode(blob);
-            var entry = new LogEntry
-            {
-                Seq = seq,
-                Operation = command.Operation,
-                Key = command.Key,
-                Value = command.Value,
-                ContentType = command.ContentType,
-                RequestId = command.RequestId,
-                OriginNode = command.OriginNode,
-                SequencedAtUnixMs = FirstSequencedAtUnixMs + seq,
-                Encoded = blob,
-                ChainFormat = ChainHashFormat.CommandXxHash128,
-            };
+            var entry = EntryBlob.DecodeEntry(blob, seq, FirstSequencedAtUnixMs + seq, "", ChainHashFormat.CommandXxHash128);
             // The chain as sequencer.lua computes it, over the command's digest (ChainHash states the layout).
             chain = ChainHash.Next(chain, entry);
             entries[i] = entry with { ChainHash = chain };

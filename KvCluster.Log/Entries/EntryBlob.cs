@@ -42,6 +42,32 @@ public static class EntryBlob
             command.IdempotencyKey, command.RequestId, command.TraceParent, command.OriginNode);
 
     /// <summary>
+    /// The log entry whose command is <paramref name="blob"/>, with what the sequencer gave it: its seq, time and chain
+    /// hash. <see cref="FormatException"/> when the bytes are not one well-formed command.
+    /// </summary>
+    public static LogEntry DecodeEntry(ReadOnlyMemory<byte> blob, long seq, long sequencedAtUnixMs, string chainHash, ChainHashFormat chainFormat)
+    {
+        var command = Decode(blob);
+        return new LogEntry
+        {
+            Seq = seq,
+            Operation = command.Operation,
+            Key = command.Key,
+            Value = command.Value,
+            ContentType = command.ContentType,
+            Precondition = command.Precondition,
+            IdempotencyKey = command.IdempotencyKey,
+            RequestId = command.RequestId,
+            TraceParent = command.TraceParent,
+            OriginNode = command.OriginNode,
+            SequencedAtUnixMs = sequencedAtUnixMs,
+            ChainHash = chainHash,
+            ChainFormat = chainFormat,
+            Encoded = blob,
+        };
+    }
+
+    /// <summary>
     /// The command in <paramref name="blob"/>; its value is a slice of the blob, not a copy.
     /// <see cref="FormatException"/> when the bytes are not one well-formed command.
     /// </summary>

@@ -214,23 +214,7 @@ public sealed class InMemoryReplicatedLog : IReplicatedLog
     private LogEntry Sequence(AppendCommand command, long seq, long sequencedAt)
     {
         var bytes = command.Encoded.IsEmpty ? EntryBlob.Encode(command) : command.Encoded;
-        var decoded = EntryBlob.Decode(bytes);
-        var entry = new LogEntry
-        {
-            Seq = seq,
-            Operation = decoded.Operation,
-            Key = decoded.Key,
-            Value = decoded.Value,
-            ContentType = decoded.ContentType,
-            Precondition = decoded.Precondition,
-            IdempotencyKey = decoded.IdempotencyKey,
-            RequestId = decoded.RequestId,
-            TraceParent = decoded.TraceParent,
-            OriginNode = decoded.OriginNode,
-            SequencedAtUnixMs = sequencedAt,
-            Encoded = bytes,
-            ChainFormat = ChainHashFormat.CommandXxHash128,
-        };
+        var entry = EntryBlob.DecodeEntry(bytes, seq, sequencedAt, "", ChainHashFormat.CommandXxHash128);
         return entry with { ChainHash = ChainHash.Next(_chain, entry) };
     }
 

@@ -25,4 +25,17 @@ internal static class RedisFailures
             throw Unavailable(e);
         }
     }
+
+    /// <inheritdoc cref="Guard{T}(Task{T}, CancellationToken)"/>
+    public static async Task Guard(Task call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw Unavailable(e);
+        }
+    }
 }

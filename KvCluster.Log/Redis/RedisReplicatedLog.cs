@@ -35,26 +35,16 @@ public sealed class RedisReplicatedLog : IReplicatedLog
 
     public long AnnouncedHead => _announcements.Head;
 
-    public async Task<AppendOutcome[]> AppendAsync(IReadOnlyList<IReadOnlyList<AppendCommand>> requests, CancellationToken cancellationToken = default)
-    {
-        var outcomes = await _sequencer.AppendRequestsAsync(requests, cancellationToken).ConfigureAwait(false);
-        return outcomes;
-    }
+    public Task<AppendOutcome[]> AppendAsync(IReadOnlyList<IReadOnlyList<AppendCommand>> requests, CancellationToken cancellationToken = default) =>
+        _sequencer.AppendRequestsAsync(requests, cancellationToken);
 
     public async Task<IReadOnlyList<LogEntry>> ReadAfterAsync(long afterSeq, int maxEntries, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
         var (version, announced) = _announcements.Snapshot();
-        StreamEntry[] read;
-        try
-        {
-            // XREAD's position is exclusive: "{afterSeq}-0" returns entries from afterSeq + 1 on.
-            read = await _redis.StreamReadAsync(_keys.Log, SeqId(afterSeq), maxEntries).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (RedisFailures.IsUnavailable(e))
-        {
-            throw RedisFailures.Unavailable(e);
-        }
+        // XREAD's position is exclusive: "{afterSeq}-0" returns entries from afterSeq + 1 on.
+        var read = await RedisFailures.Guard(_redis.StreamReadAsync(_keys.Log, SeqId(afterSeq), maxEntries), cancellationToken)
+            .ConfigureAwait(false);
         var entries = StreamEntryDecoder.Decode(read);
         long end = entries.Count > 0 ? entries[^1].Seq : afterSeq;
         if (entries.Count < maxEntries && end < announced) _announcements.Correct(version, end);
@@ -93,15 +83,8 @@ public sealed class RedisReplicatedLog : IReplicatedLog
 
     public async Task<long> ReadHeadAsync(CancellationToken cancellationToken = default)
     {
-        try
-        {
-            var head = await _redis.StringGetAsync(_keys.Sequence).WaitAsync(cancellationToken).ConfigureAwait(false);
-            return head.IsNull ? 0 : (long)head;
-        }
-        catch (Exception e) when (RedisFailures.IsUnavailable(e))
-        {
-            throw RedisFailures.Unavailable(e);
-        }
+        var head = await RedisFailures.Guard(_redis.StringGetAsync(_keys.Sequence), cancellationToken).ConfigureAwait(false);
+        return head.IsNull ? 0 : (long)head;
     }
 
     public async Task<LogExtent> ReadExtentAsync(CancellationToken cancellationToken = default)
@@ -125,32 +108,16 @@ public sealed class RedisReplicatedLog : IReplicatedLog
     }
 
     public Task<CheckpointManifest?> ReadCheckpointAsync(CancellationToken cancellationToken = default) =>
-        Translate(() => _checkpoints.ReadManifestAsync(cancellationToken));
+        RedisFailures.Guard(_checkpoints.ReadManifestAsync(cancellationToken), cancellationToken);
 
     public Task<CheckpointManifest> WriteCheckpointAsync(long seq, string chainHash, Stream snapshot, CancellationToken cancellationToken = default) =>
-        Translate(() => _checkpoints.WriteAsync(seq, chainHash, snapshot, cancellationToken));
+        RedisFailures.Guard(_checkpoints.WriteAsync(seq, chainHash, snapshot, cancellationToken), cancellationToken);
 
     public Task CopyCheckpointToAsync(CheckpointManifest manifest, Stream destination, CancellationToken cancellationToken = default) =>
-        Translate(async () =>
-        {
-            await _checkpoints.CopyToAsync(manifest, destination, cancellationToken).ConfigureAwait(false);
-            return true;
-        });
+        RedisFailures.Guard(_checkpoints.CopyToAsync(manifest, destination, cancellationToken), cancellationToken);
 
     public Task<LogTrimResult> TrimAsync(long keepFromSeq, CancellationToken cancellationToken = default) =>
-        Translate(() => _checkpoints.TrimLogAsync(keepFromSeq, cancellationToken));
+        RedisFailures.Guard(_checkpoints.TrimLogAsync(keepFromSeq, cancellationToken), cancellationToken);
 
     private static RedisValue SeqId(long seq) => seq.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-0";
-
-    private static async Task<T> Translate<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception e) when (RedisFailures.IsUnavailable(e))
-        {
-            throw RedisFailures.Unavailable(e);
-        }
-    }
 }

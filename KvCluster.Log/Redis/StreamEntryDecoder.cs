@@ -59,31 +59,13 @@ public static class StreamEntryDecoder
         }
         if (encoded is not { } bytes) throw new LogFormatException($"Log entry {seq} has no command.");
 
-        AppendCommand command;
         try
         {
-            command = EntryBlob.Decode(bytes);
+            return EntryBlob.DecodeEntry(bytes, seq, sequencedAt, chain, chainFormat);
         }
         catch (FormatException e)
         {
             throw new LogFormatException($"Log entry {seq} is malformed: {e.Message}");
         }
-        return new LogEntry
-        {
-            Seq = seq,
-            Operation = command.Operation,
-            Key = command.Key,
-            Value = command.Value,
-            ContentType = command.ContentType,
-            Precondition = command.Precondition,
-            IdempotencyKey = command.IdempotencyKey,
-            RequestId = command.RequestId,
-            TraceParent = command.TraceParent,
-            OriginNode = command.OriginNode,
-            SequencedAtUnixMs = sequencedAt,
-            ChainHash = chain,
-            ChainFormat = chainFormat,
-            Encoded = bytes,
-        };
     }
 }
