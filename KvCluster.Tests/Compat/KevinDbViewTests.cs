@@ -27,7 +27,11 @@ public sealed class KevinDbViewTests(ITestOutputHelper output)
         string[] replicas = cluster.Nodes.Select(node => SocketAddressOf(node.Url)).ToArray();
         string all = string.Join(',', replicas);
 
-        // Every node answers the same view, in the same order.
+        // The view follows the members' heartbeats (once a second), which can trail a node's own readiness by one:
+        // wait until it lists every replica, then every node answers the same view, in the same order.
+        string first = "";
+        await Eventually.TrueAsync(async () => (first = (await GetAsync(clients[0], Route)).Body["view"]!.GetValue<string>()) == all,
+            ViewChangeTimeout, () => $"the view is still {first}");
         foreach (var client in clients) (await GetAsync(client, Route)).Is(HttpStatusCode.OK, Retrieved(all), withMetadata: false);
 
         // Hand edits: an extra address comes and goes; each answer as the assignment words it; every node agrees.
