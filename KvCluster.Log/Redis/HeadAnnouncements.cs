@@ -35,7 +35,9 @@ internal sealed class HeadAnnouncements
     public Task SubscribeAsync()
     {
         EnsureSubscribed();
-        lock (_gate) return _subscribed!;
+        // A reference is read whole; the lock only orders who starts subscribing, and a tailer passing here on every
+        // batch (WaitForEntriesAfterAsync's fast path) need not take it.
+        return Volatile.Read(ref _subscribed)!;
     }
 
     /// <summary>True as soon as a head above <paramref name="afterSeq"/> is announced; false after <paramref name="maxWait"/>.</summary>
@@ -62,7 +64,7 @@ internal sealed class HeadAnnouncements
     // Subscribed on first use, so a process that only appends (the coordinator) receives nothing.
     private void EnsureSubscribed()
     {
-        if (_subscribed is { IsCompletedSuccessfully: true }) return;
+        if (Volatile.Read(ref _subscribed) is { IsCompletedSuccessfully: true }) return;
         lock (_gate)
         {
             if (_subscribed is null || _subscribed.IsFaulted || _subscribed.IsCanceled)
