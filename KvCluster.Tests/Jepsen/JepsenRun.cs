@@ -103,7 +103,7 @@ public static class JepsenRun
             await WarmUpAsync(cluster);
             var nemeses = options.Nemeses.Select(name => Create(name, cluster, redisLink, coordinatorLink)).ToList();
             var result = await WorkloadRunner.RunAsync([.. cluster.Nodes.Select(node => node.Url)], options.Workload, nemeses,
-                line => WriteLine(output, line));
+                line => WriteLine(output, line), cluster.AdminToken);
             var anomalies = HistoryChecks.Run(result, options.CheckTimeoutPerKey, out var linearizability);
             string path = await SaveAsync(options, result);
             var report = new JepsenReport(options, result, linearizability, anomalies, path);
