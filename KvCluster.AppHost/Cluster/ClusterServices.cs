@@ -34,7 +34,7 @@ public static class ClusterServices
             .WithReference(coordinator)
             .WaitFor(coordinator)
             .WithEnvironment("Kv__NodeId", NodeId(index))
-            .WithNodeCommands();
+            .WithNodeCommands(secrets.AdminToken?.Resource);
         if (builder.ExecutionContext.IsRunMode)
         {
             node.WithEnvironment("Kv__DataDir", Path.Combine(settings.StateDirectory, NodeId(index)));

@@ -36,7 +36,8 @@ public static class TokenFile
                 if (Property(token.Value, "Secret") is not { ValueKind: JsonValueKind.String } secret || string.IsNullOrWhiteSpace(secret.GetString()))
                     return $"--token-file: token '{token.Name}' in {path} has no Secret.";
                 string? role = Property(token.Value, "Role") is { ValueKind: JsonValueKind.String } roleValue ? roleValue.GetString() : null;
-                if (role is null || !Roles.Contains(role))
+                // As the services read it: trimmed, in any case.
+                if (role is null || !Roles.Contains(role.Trim().ToLowerInvariant()))
                     return $"--token-file: token '{token.Name}' in {path} has role '{role}'; it must be one of {string.Join(", ", Roles)}.";
                 if (Property(token.Value, "Prefix") is { } prefix && prefix.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
                     return $"--token-file: token '{token.Name}' in {path} has a Prefix that is not a string.";
