@@ -62,6 +62,9 @@ public sealed class ClusterSecretsTests(ITestOutputHelper output)
             Assert.Equal(cluster.RedisConnectionString, environment["ConnectionStrings__redis"]);
         }
         Assert.Equal("Bearer", cluster.NodeClients[0].DefaultRequestHeaders.Authorization?.Scheme);
+        // The dashboard's commands send the admin token too (snapshot now takes an admin once the services check tokens).
+        var snapshot = await cluster.App.ResourceCommands.ExecuteCommandAsync(cluster.Nodes[0].ResourceName, NodeCommands.SnapshotNow);
+        Assert.True(snapshot.Success, snapshot.Message);
         cluster.AssertNoErrorsLogged();
     }
 
