@@ -123,6 +123,18 @@ public sealed class ClusterArgumentsTests : IDisposable
         Assert.Contains("[--auth] [--token-file FILE]", ClusterArguments.Usage);
     }
 
+    [Fact]
+    public void The_services_Kv_Auth_section_in_the_AppHosts_environment_leaves_its_auth_off()
+    {
+        // Kv__Auth__Enabled is the services' setting (a section); the AppHost's own is the switch Kv:Auth.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kv:Auth:Enabled"] = "true",
+            ["Kv:Auth:Tokens:app:Secret"] = "s",
+        }).Build();
+        Assert.False(ClusterSettings.From(configuration).Auth);
+    }
+
     [Theory]
     [InlineData("{\"Tokens\": {\"app\": {\"Secret\": \"s\", \"Role\": \"read\"}, \"ops\": {\"secret\": \"t\", \"role\": \"admin\"}}}", null)]
     [InlineData("{\"Tokens\": {}}", null)]
