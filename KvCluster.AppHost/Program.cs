@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 // dotnet run --project KvCluster.AppHost -- [--nodes N] [--spare-nodes K] [--port-base P] [--redis-port R] [--state-dir DIR]
 //     [--redis CONNECTION] [--redis-mode auto|container|executable] [--fsync always|everysec] [--key-prefix PREFIX]
-//     [--redis-ca-file FILE] [--fresh] [--no-dashboard]
+//     [--redis-ca-file FILE] [--auth] [--token-file FILE] [--fresh] [--no-dashboard]
 // Redis, one coordinator and N nodes under DCP, the dashboard showing them (docs/architecture.md §5).
 InterruptSignal.RestoreDefault();
 if (!ClusterArguments.TryTranslate(args, out var aspireArgs, out var argumentError))
@@ -32,6 +32,12 @@ if (builder.ExecutionContext.IsPublishMode && settings.RedisCaFile is not null)
         "a managed Redis needs none (its certificate comes from a public CA).");
     return 2;
 }
+if (builder.ExecutionContext.IsPublishMode && settings.TokenFile is not null)
+{
+    Console.Error.WriteLine("--token-file names a file on this machine, which a deployed service cannot read; a deployment " +
+        "has token mode on with a generated admin token (the parameter " + ClusterSecrets.AdminTokenParameter + ").");
+    return 2;
+}
 settings.RedisMode = ClusterRedis.ChooseMode(builder.ExecutionContext, settings.RedisMode);
 if (builder.ExecutionContext.IsRunMode && LocalStart.Prepare(settings) is { } cannotStart)
 {
@@ -39,13 +45,14 @@ if (builder.ExecutionContext.IsRunMode && LocalStart.Prepare(settings) is { } ca
     return 1;
 }
 
-var redis = builder.AddClusterRedis(settings);
-var coordinator = builder.AddCoordinator(settings, redis);
+var secrets = builder.AddClusterSecrets(settings);
+var redis = builder.AddClusterRedis(settings, secrets.RedisPassword);
+var coordinator = builder.AddCoordinator(settings, secrets, redis);
 // Spare nodes are for growing a local cluster from the dashboard; a deployment scales by its node count.
 int modelledNodes = builder.ExecutionContext.IsRunMode ? settings.TotalNodes : settings.Nodes;
 for (int i = 1; i <= modelledNodes; i++)
 {
-    var node = builder.AddNode(i, settings, redis, coordinator);
+    var node = builder.AddNode(i, settings, secrets, redis, coordinator);
     if (i > settings.Nodes) node.WithExplicitStart();
 }
 

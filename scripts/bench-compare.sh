@@ -104,7 +104,7 @@ for side in base head; do
         "${PORT_BASE[$side]}" "${REDIS_PORT[$side]}" "$KV_FSYNC"
     args=(); for url in "${KV_URLS[@]}"; do args+=(--endpoint "$url"); done
     # Nodes are watched as the target; the coordinator and the cluster's Redis are named, so CPU per operation covers all.
-    args+=(--watch "http://127.0.0.1:${PORT_BASE[$side]}" --watch-redis "127.0.0.1:${REDIS_PORT[$side]}")
+    args+=(--watch "http://127.0.0.1:${PORT_BASE[$side]}" --watch-redis "$KV_REDIS")
     KV_ARGS_OF[$side]="${args[*]}"
 done
 start_etcd "${PORTS[@]:2:6}"

@@ -90,7 +90,7 @@ wait_for() { # wait_for WHAT SECONDS COMMAND... : until the command succeeds, or
 }
 
 # ---- the systems ----------------------------------------------------------------------------------------------
-start_kvcluster() { # start_kvcluster NAME APPHOST-DLL PORT-BASE REDIS-PORT FSYNC : coordinator on PORT-BASE, 3 nodes after it; sets KV_URLS
+start_kvcluster() { # start_kvcluster NAME APPHOST-DLL PORT-BASE REDIS-PORT FSYNC : coordinator on PORT-BASE, 3 nodes after it; sets KV_URLS, KV_REDIS
     local name=$1 apphost=$2 port_base=$3 redis_port=$4 fsync=$5 i
     start "$name" dotnet "$apphost" --nodes 3 --port-base "$port_base" --redis-port "$redis_port" \
         --state-dir "$WORK/$name" --fsync "$fsync" --fresh --redis-mode executable --no-dashboard
@@ -99,6 +99,9 @@ start_kvcluster() { # start_kvcluster NAME APPHOST-DLL PORT-BASE REDIS-PORT FSYN
         KV_URLS+=("http://127.0.0.1:$((port_base + i))")
         wait_for "$name node-$i" 90 curl -sf "http://127.0.0.1:$((port_base + i))/health"
     done
+    # Redis's connection string, its generated password included, as the AppHost wrote it for tools.
+    KV_REDIS=$(sed -n 's/^ *"redis": "\(.*\)",$/\1/p' "$WORK/$name/endpoints.json")
+    [[ -n $KV_REDIS ]] || { log "$name: no redis in $WORK/$name/endpoints.json"; exit 1; }
 }
 
 start_etcd() { # start_etcd CLIENT-PORT×3 PEER-PORT×3 : three members on 127.0.0.1, ready; sets ETCD_URLS

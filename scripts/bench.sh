@@ -110,7 +110,7 @@ cell() { # cell SYSTEM SCENARIO SIZE RUN-OPTIONS... (endpoints included): one ro
 KV_ARGS=(); for url in "${KV_URLS[@]}"; do KV_ARGS+=(--endpoint "$url"); done
 # The report gives each process's CPU (and for .NET, allocations and GC) per operation: nodes are watched as the
 # target; the coordinator and the Redis servers are named here.
-KV_WATCH=(--watch "http://127.0.0.1:${KV_PORTS[0]}" --watch-redis "127.0.0.1:$KV_REDIS_PORT")
+KV_WATCH=(--watch "http://127.0.0.1:${KV_PORTS[0]}" --watch-redis "$KV_REDIS")
 ETCD_ARGS=(); for url in "${ETCD_URLS[@]}"; do ETCD_ARGS+=(--endpoint "$url"); done
 trivial_url() { echo "http://127.0.0.1:${TRIVIAL_PORT[$1]}"; } # trivial_url SIZE
 REDIS_ARGS=(--endpoint "127.0.0.1:$REDIS_PORT" --watch-redis "127.0.0.1:$REDIS_PORT")

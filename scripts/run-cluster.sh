@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs KvCluster locally through its .NET Aspire AppHost:
 #   scripts/run-cluster.sh [--nodes N] [--spare-nodes K] [--port-base P] [--redis-port R] [--state-dir DIR]
-#     [--redis CONNECTION] [--redis-mode auto|container|executable] [--fsync always|everysec] [--fresh] [--no-dashboard]
+#     [--redis CONNECTION] [--redis-mode auto|container|executable] [--fsync always|everysec] [--auth] [--token-file FILE]
+#     [--fresh] [--no-dashboard]
+# With --auth, {state-dir}/endpoints.json holds the admin token ("token") clients send as Authorization: Bearer.
 # Relative paths (--state-dir) are taken from the directory you run it in. Ctrl+C stops everything.
 set -euo pipefail
 

@@ -19,12 +19,14 @@ public static class ClusterArguments
         ["--fsync"] = "Fsync",
         ["--key-prefix"] = "KeyPrefix",
         ["--redis-ca-file"] = "RedisCaFile",
+        ["--token-file"] = "TokenFile",
     };
 
     private static readonly Dictionary<string, string> SwitchFlags = new(StringComparer.Ordinal)
     {
         ["--fresh"] = "Fresh",
         ["--no-dashboard"] = "NoDashboard",
+        ["--auth"] = "Auth",
     };
 
     // Arguments the Aspire host itself reads; each takes a value.
@@ -36,7 +38,7 @@ public static class ClusterArguments
     public const string Usage =
         "Usage: dotnet run --project KvCluster.AppHost -- [--nodes N] [--spare-nodes K] [--port-base P] [--redis-port R] " +
         "[--state-dir DIR] [--redis CONNECTION] [--redis-mode auto|container|executable] [--fsync always|everysec] " +
-        "[--key-prefix PREFIX] [--redis-ca-file FILE] [--fresh] [--no-dashboard]";
+        "[--key-prefix PREFIX] [--redis-ca-file FILE] [--auth] [--token-file FILE] [--fresh] [--no-dashboard]";
 
     /// <summary>The arguments for the Aspire builder, or the error that names the flag at fault.</summary>
     public static bool TryTranslate(IReadOnlyList<string> args, out string[] translated, out string? error)

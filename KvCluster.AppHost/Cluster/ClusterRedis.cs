@@ -11,25 +11,30 @@ public static class ClusterRedis
 {
     public const string ResourceName = "redis";
 
+    /// <summary>
+    /// <paramref name="password"/> (null only with --redis, whose connection string is used as given) is the private
+    /// Redis's password, the container's as well as redis-server's.
+    /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddClusterRedis(this IDistributedApplicationBuilder builder,
-        ClusterSettings settings)
+        ClusterSettings settings, IResourceBuilder<ParameterResource>? password)
     {
         if (settings.Redis is { } connection)
         {
             builder.Configuration[$"ConnectionStrings:{ResourceName}"] = connection;
             return builder.AddConnectionString(ResourceName);
         }
+        ArgumentNullException.ThrowIfNull(password);
 
         if (settings.RedisMode == RedisMode.Container)
         {
             // A volume keeps the AOF across container restarts. Not WithDataVolume: it turns on RDB snapshots as well.
-            var container = builder.AddRedis(ResourceName, port: builder.ExecutionContext.IsRunMode ? settings.RedisPort : null);
+            var container = builder.AddRedis(ResourceName, port: builder.ExecutionContext.IsRunMode ? settings.RedisPort : null, password);
             return container
                 .WithVolume(VolumeNameGenerator.Generate(container, "data"), "/data")
                 .WithAppendOnlyLog(settings.Fsync);
         }
 
-        return builder.AddRedisServer(ResourceName, settings.RedisPort, Path.Combine(settings.StateDirectory, "redis"))
+        return builder.AddRedisServer(ResourceName, settings.RedisPort, Path.Combine(settings.StateDirectory, "redis"), password)
             .WithAppendOnlyLog(settings.Fsync);
     }
 

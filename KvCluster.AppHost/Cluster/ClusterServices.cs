@@ -19,21 +19,22 @@ public static class ClusterServices
     public static string NodeId(int index) => "node-" + index.ToString(CultureInfo.InvariantCulture);
 
     public static IResourceBuilder<ProjectResource> AddCoordinator(this IDistributedApplicationBuilder builder,
-        ClusterSettings settings, IResourceBuilder<IResourceWithConnectionString> redis) =>
+        ClusterSettings settings, ClusterSecrets secrets, IResourceBuilder<IResourceWithConnectionString> redis) =>
         builder.AddProject<Projects.KvCluster_Coordinator>(CoordinatorName, launchProfileName: null)
             .WithServiceEndpoint(builder, settings.PortBase)
-            .WithClusterDefaults(builder, settings, redis);
+            .WithClusterDefaults(builder, settings, secrets, redis);
 
     public static IResourceBuilder<ProjectResource> AddNode(this IDistributedApplicationBuilder builder, int index,
-        ClusterSettings settings, IResourceBuilder<IResourceWithConnectionString> redis, IResourceBuilder<ProjectResource> coordinator)
+        ClusterSettings settings, ClusterSecrets secrets, IResourceBuilder<IResourceWithConnectionString> redis,
+        IResourceBuilder<ProjectResource> coordinator)
     {
         var node = builder.AddProject<Projects.KvCluster_Node>(NodeResourceName(index), launchProfileName: null)
             .WithServiceEndpoint(builder, settings.NodePort(index))
-            .WithClusterDefaults(builder, settings, redis)
+            .WithClusterDefaults(builder, settings, secrets, redis)
             .WithReference(coordinator)
             .WaitFor(coordinator)
             .WithEnvironment("Kv__NodeId", NodeId(index))
-            .WithNodeCommands();
+            .WithNodeCommands(secrets.AdminToken?.Resource);
         if (builder.ExecutionContext.IsRunMode)
         {
             node.WithEnvironment("Kv__DataDir", Path.Combine(settings.StateDirectory, NodeId(index)));
@@ -55,10 +56,12 @@ public static class ClusterServices
             : service.WithHttpEndpoint();
 
     private static IResourceBuilder<ProjectResource> WithClusterDefaults(this IResourceBuilder<ProjectResource> service,
-        IDistributedApplicationBuilder builder, ClusterSettings settings, IResourceBuilder<IResourceWithConnectionString> redis)
+        IDistributedApplicationBuilder builder, ClusterSettings settings, ClusterSecrets secrets, IResourceBuilder<IResourceWithConnectionString> redis)
     {
         service.WithReference(redis)
-            .WithHttpHealthCheck(HealthPath);
+            .WithHttpHealthCheck(HealthPath)
+            .WithClientTokens(builder, settings, secrets)
+            .WithEnvironment("Kv__InternalKey", secrets.InternalKey);
         // Every service of one cluster must use the same keys; unset, each uses its own default (the same one).
         if (settings.KeyPrefix is { } keyPrefix)
         {
@@ -70,9 +73,26 @@ public static class ClusterServices
         {
             // A service whose AppHost is gone stops by itself, even if DCP could not stop it.
             service.WithEnvironment("Kv__SupervisorPid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-            // A file on this machine: only a local run's services can read it (Program.cs refuses it when publishing).
+            // Files on this machine: only a local run's services can read them (Program.cs refuses them when publishing).
             if (settings.RedisCaFilePath is { } caFile) service.WithEnvironment("Kv__RedisCaFile", caFile);
+            if (settings.TokenFilePath is { } tokenFile) service.WithEnvironment("Kv__Auth__TokenFile", tokenFile);
             if (builder.Configuration.GetValue<bool>("Kv:NoDashboard")) service.WithOtlpExporterFromEnvironment();
+        }
+        return service;
+    }
+
+    // Token mode: every client request needs `Authorization: Bearer <token>`. Off locally without --auth or --token-file
+    // (the services then listen on loopback alone); always on in a deployment.
+    private static IResourceBuilder<ProjectResource> WithClientTokens(this IResourceBuilder<ProjectResource> service,
+        IDistributedApplicationBuilder builder, ClusterSettings settings, ClusterSecrets secrets)
+    {
+        if (!settings.TokenModeIn(builder.ExecutionContext)) return service;
+        service.WithEnvironment("Kv__Auth__Enabled", "true");
+        if (secrets.AdminToken is { } adminToken)
+        {
+            string prefix = $"Kv__Auth__Tokens__{ClusterSecrets.AdminTokenName}__";
+            service.WithEnvironment(prefix + "Secret", adminToken)
+                .WithEnvironment(prefix + "Role", "admin");
         }
         return service;
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Aspire.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace KvCluster.AppHost.Cluster;
@@ -35,6 +36,13 @@ public sealed class ClusterSettings
     public string? KeyPrefix { get; set; }
     /// <summary>A PEM CA certificate the services trust for Redis's TLS (a self-signed or private CA); relative to the current directory.</summary>
     public string? RedisCaFile { get; set; }
+    /// <summary>
+    /// Client tokens required, with a generated admin token (the parameter <see cref="ClusterSecrets.AdminTokenParameter"/>)
+    /// that endpoints.json holds as <c>token</c>. A deployment always has it on.
+    /// </summary>
+    public bool Auth { get; set; }
+    /// <summary>A JSON file of client tokens (<see cref="Cluster.TokenFile"/>) the services load; turns token mode on. Relative to the current directory.</summary>
+    public string? TokenFile { get; set; }
     /// <summary>Wipe the state directory before starting.</summary>
     public bool Fresh { get; set; }
     /// <summary>Run without the Aspire dashboard; OTEL_EXPORTER_OTLP_ENDPOINT from the environment then reaches every service.</summary>
@@ -47,6 +55,15 @@ public sealed class ClusterSettings
 
     /// <summary>The absolute path of <see cref="RedisCaFile"/>: services run in directories of their own.</summary>
     public string? RedisCaFilePath => string.IsNullOrWhiteSpace(RedisCaFile) ? null : Path.GetFullPath(RedisCaFile, Environment.CurrentDirectory);
+
+    /// <summary>The absolute path of <see cref="TokenFile"/>: services run in directories of their own.</summary>
+    public string? TokenFilePath => string.IsNullOrWhiteSpace(TokenFile) ? null : Path.GetFullPath(TokenFile, Environment.CurrentDirectory);
+
+    /// <summary>Whether the services require client tokens: with --auth or --token-file, and always in a deployment.</summary>
+    public bool TokenModeIn(DistributedApplicationExecutionContext context) => context.IsPublishMode || Auth || TokenFile is not null;
+
+    /// <summary>Whether the cluster has a generated admin token: with --auth, and always in a deployment.</summary>
+    public bool AdminTokenIn(DistributedApplicationExecutionContext context) => context.IsPublishMode || Auth;
 
     public int NodePort(int index) => PortBase + index;
 
@@ -72,7 +89,13 @@ public sealed class ClusterSettings
         if (Redis is not null && string.IsNullOrWhiteSpace(Redis)) return "--redis must not be empty.";
         if (KeyPrefix is not null && (KeyPrefix.Length == 0 || KeyPrefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
             return $"--key-prefix must be non-empty, without spaces or control characters (got '{KeyPrefix}').";
-        if (RedisCaFile is not null) return ValidateRedisCaFile();
+        if (RedisCaFile is not null && ValidateRedisCaFile() is { } caFileError) return caFileError;
+        if (TokenFile is not null)
+        {
+            return TokenFilePath is { } tokenFile
+                ? Cluster.TokenFile.Validate(tokenFile, generatedName: Auth ? ClusterSecrets.AdminTokenName : null)
+                : "--token-file must not be empty.";
+        }
         return null;
     }
 

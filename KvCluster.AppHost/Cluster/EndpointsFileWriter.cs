@@ -7,7 +7,8 @@ namespace KvCluster.AppHost.Cluster;
 
 /// <summary>
 /// Keeps {state-dir}/endpoints.json listing the coordinator and the nodes that are running (a spare node appears once
-/// started), and removes it when the AppHost stops: a stale file would send tools to dead ports.
+/// started), Redis's connection string and with --auth the admin token, and removes it when the AppHost stops: a stale
+/// file would send tools to dead ports.
 /// </summary>
 public sealed class EndpointsFileWriter(
     ClusterSettings settings,
@@ -49,7 +50,7 @@ public sealed class EndpointsFileWriter(
             .Select(i => new NodeEndpoint(ClusterServices.NodeId(i), LoopbackUrl(settings.NodePort(i))))
             .ToArray();
         var endpoints = new ClusterEndpoints(await RedisConnectionStringAsync(cancellationToken).ConfigureAwait(false),
-            LoopbackUrl(settings.PortBase), nodes);
+            LoopbackUrl(settings.PortBase), nodes) { Token = await AdminTokenAsync(cancellationToken).ConfigureAwait(false) };
         string key = string.Join(",", nodes.Select(node => node.Id));
         if (key == _written) return;
         await EndpointsFile.WriteAsync(FilePath, endpoints, cancellationToken).ConfigureAwait(false);
@@ -63,6 +64,11 @@ public sealed class EndpointsFileWriter(
         var redis = model.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == ClusterRedis.ResourceName);
         return await redis.GetConnectionStringAsync(cancellationToken).ConfigureAwait(false) ?? "";
     }
+
+    private async Task<string?> AdminTokenAsync(CancellationToken cancellationToken) =>
+        model.Resources.OfType<ParameterResource>().SingleOrDefault(p => p.Name == ClusterSecrets.AdminTokenParameter) is { } token
+            ? await token.GetValueAsync(cancellationToken).ConfigureAwait(false)
+            : null;
 
     private static Uri LoopbackUrl(int port) => new("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
@@ -9,12 +10,17 @@ public static class NodeCommands
     public const string SnapshotNow = "snapshot-now";
     public const string StateDigest = "state-digest";
 
-    public static IResourceBuilder<ProjectResource> WithNodeCommands(this IResourceBuilder<ProjectResource> node) =>
+    /// <summary>
+    /// The commands, sending <paramref name="adminToken"/> (with --auth and in a deployment) as a client would: snapshot
+    /// now takes an admin. With --token-file alone the AppHost holds no token, and the node answers 401.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithNodeCommands(this IResourceBuilder<ProjectResource> node, ParameterResource? adminToken) =>
         node
             .WithHttpCommand("/v1/node/snapshot", "Snapshot now", commandName: SnapshotNow, commandOptions: new HttpCommandOptions
             {
                 Description = "Write this node's whole state to its snapshot file now, so a restart replays less of the log.",
                 IconName = "Save",
+                PrepareRequest = context => AuthorizeAsync(context, adminToken),
                 GetCommandResult = ShowBodyAsync,
             })
             .WithHttpCommand("/v1/node", "State digest", commandName: StateDigest, commandOptions: new HttpCommandOptions
@@ -24,13 +30,20 @@ public static class NodeCommands
                 PrepareRequest = context =>
                 {
                     context.Request.RequestUri = new UriBuilder(context.Request.RequestUri!) { Query = "digest=true" }.Uri;
-                    return Task.CompletedTask;
+                    return AuthorizeAsync(context, adminToken);
                 },
                 Description = "This node's applied seq and a digest of its whole state: replicas at the same seq hold the same data " +
                               "exactly when their digests are equal.",
                 IconName = "DocumentSearch",
                 GetCommandResult = ShowBodyAsync,
             });
+
+    private static async Task AuthorizeAsync(HttpCommandRequestContext context, ParameterResource? adminToken)
+    {
+        if (adminToken is null) return;
+        string? token = await adminToken.GetValueAsync(context.CancellationToken).ConfigureAwait(false);
+        if (token is not null) context.Request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
 
     // The dashboard shows the node's JSON answer, or its problem details when it refused.
     private static async Task<ExecuteCommandResult> ShowBodyAsync(HttpCommandResultContext context)

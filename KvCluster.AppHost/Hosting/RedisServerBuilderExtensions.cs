@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
+using KvCluster.AppHost.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Aspire.Hosting;
@@ -7,15 +8,27 @@ namespace Aspire.Hosting;
 /// <summary>Adds <see cref="RedisServerResource"/>: redis-server from PATH with the log's durability settings.</summary>
 public static class RedisServerBuilderExtensions
 {
+    /// <summary>The config file, in the data directory, that holds what the command line must not show.</summary>
+    public const string ConfigFileName = "redis.conf";
+
     /// <summary>
-    /// redis-server on 127.0.0.1:<paramref name="port"/>, its AOF and data in <paramref name="dataDirectory"/>, with a
-    /// health check that connects and pings. Excluded from the manifest: a deployment gets a container or a managed Redis.
+    /// redis-server on 127.0.0.1:<paramref name="port"/>, its AOF and data in <paramref name="dataDirectory"/>, requiring
+    /// <paramref name="password"/>, with a health check that connects and pings. Excluded from the manifest: a deployment
+    /// gets a container or a managed Redis.
     /// </summary>
     public static IResourceBuilder<RedisServerResource> AddRedisServer(this IDistributedApplicationBuilder builder,
-        string name, int port, string dataDirectory)
+        string name, int port, string dataDirectory, IResourceBuilder<ParameterResource> password)
     {
         Directory.CreateDirectory(dataDirectory);
-        var resource = new RedisServerResource(name, dataDirectory);
+        var resource = new RedisServerResource(name, dataDirectory, password.Resource);
+
+        // The password goes into a config file only its owner can read, not onto the command line, where any local user
+        // would see it (ps, /proc/PID/cmdline). Written before every start: a crash restart, and a run after one that
+        // generated another password, find the current one.
+        string configFile = Path.Combine(dataDirectory, ConfigFileName);
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(resource, async (_, cancellationToken) =>
+            await WriteConfigFileAsync(configFile, await password.Resource.GetValueAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The parameter '{password.Resource.Name}' has no value."), cancellationToken).ConfigureAwait(false));
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, cancellationToken) =>
@@ -30,7 +43,9 @@ public static class RedisServerBuilderExtensions
 
         return builder.AddResource(resource)
             .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: RedisServerResource.PrimaryEndpointName, isProxied: false)
+            // redis-server reads a config file only as its first argument; the options after it add to it.
             .WithArgs(
+                configFile,
                 "--port", port.ToString(CultureInfo.InvariantCulture),
                 "--bind", "127.0.0.1",
                 "--dir", dataDirectory,
@@ -42,5 +57,21 @@ public static class RedisServerBuilderExtensions
             .WithIconName("Database")
             .WithHealthCheck(healthCheckKey)
             .ExcludeFromManifest();
+    }
+
+    private static async Task WriteConfigFileAsync(string path, string password, CancellationToken cancellationToken)
+    {
+        // A pinned password (Parameters:redis-password) could hold what neither redis.conf unquoted nor a connection string takes.
+        if (password.Length == 0 || password.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '"' or '\\' or '\'' or ','))
+            throw new InvalidOperationException("The Redis password must be non-empty, without spaces, quotes, backslashes or commas.");
+        string temporary = path + ".tmp";
+        await using (var stream = OwnerOnlyFile.CreateTemporary(temporary))
+        await using (var writer = new StreamWriter(stream))
+        {
+            await writer.WriteLineAsync("# Written by the KvCluster AppHost before each start of redis-server; the other settings are on its command line.")
+                .ConfigureAwait(false);
+            await writer.WriteLineAsync($"requirepass {password}".AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+        File.Move(temporary, path, overwrite: true);
     }
 }

@@ -31,7 +31,7 @@ public sealed class AppHostProcessTests : IDisposable
         var endpoints = await apphost.WaitForEndpointsAsync(_stateDirectory, nodes: 2, StartTimeout);
         Assert.Equal(new Uri($"http://127.0.0.1:{_portBase}"), endpoints.Coordinator);
         Assert.Equal(["node-1", "node-2"], endpoints.Nodes.Select(node => node.Id));
-        Assert.Equal($"127.0.0.1:{_redisPort}", endpoints.Redis);
+        Assert.StartsWith($"127.0.0.1:{_redisPort},password=", endpoints.Redis);
         Assert.NotEmpty(ClusterLeftovers.ProcessesUsing(_stateDirectory));
 
         Signals.Terminate(apphost.Id);

@@ -24,6 +24,8 @@ public sealed class ClusterArgumentsTests : IDisposable
         Assert.False(settings.NoDashboard);
         Assert.Null(settings.KeyPrefix);
         Assert.Null(settings.RedisCaFilePath);
+        Assert.False(settings.Auth);
+        Assert.Null(settings.TokenFilePath);
         Assert.Null(settings.Validate());
     }
 
@@ -104,6 +106,77 @@ public sealed class ClusterArgumentsTests : IDisposable
 
         Assert.Contains($"--redis-ca-file: {authority.ServerKeyFile} is not a readable PEM certificate",
             Read(["--redis-ca-file", authority.ServerKeyFile]).Validate());
+    }
+
+    [Fact]
+    public void Auth_and_a_token_file_are_flags_and_configuration_keys()
+    {
+        string tokens = WriteTokenFile("tokens.json", """{"Tokens": {"app": {"Secret": "s3cret", "Role": "write", "Prefix": "app/"}}}""");
+
+        var settings = Read(["--auth", "--token-file", tokens]);
+        Assert.True(settings.Auth);
+        Assert.Equal(tokens, settings.TokenFilePath);
+        Assert.Null(settings.Validate());
+        Assert.True(Read(["--Kv:Auth", "true"]).Auth);
+        // The services run in directories of their own: they get the file's absolute path.
+        Assert.Equal(Path.GetFullPath("t.json"), Read(["--token-file=t.json"]).TokenFilePath);
+        Assert.Contains("[--auth] [--token-file FILE]", ClusterArguments.Usage);
+    }
+
+    [Fact]
+    public void The_services_Kv_Auth_section_in_the_AppHosts_environment_leaves_its_auth_off()
+    {
+        // Kv__Auth__Enabled is the services' setting (a section); the AppHost's own is the switch Kv:Auth.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kv:Auth:Enabled"] = "true",
+            ["Kv:Auth:Tokens:app:Secret"] = "s",
+        }).Build();
+        Assert.False(ClusterSettings.From(configuration).Auth);
+    }
+
+    [Theory]
+    [InlineData("{\"Tokens\": {\"app\": {\"Secret\": \"s\", \"Role\": \"read\"}, \"ops\": {\"secret\": \"t\", \"role\": \"admin\"}}}", null)]
+    [InlineData("{\"Tokens\": {}}", null)]
+    [InlineData("not json", "is not JSON")]
+    [InlineData("{\"tokens\": []}", "has no \"Tokens\" object")]
+    [InlineData("{\"Tokens\": {\"app\": \"s\"}}", "token 'app' in {0} is not an object with a Secret and a Role")]
+    [InlineData("{\"Tokens\": {\"app\": {\"Role\": \"read\"}}}", "token 'app' in {0} has no Secret")]
+    [InlineData("{\"Tokens\": {\"app\": {\"Secret\": \" \", \"Role\": \"read\"}}}", "token 'app' in {0} has no Secret")]
+    [InlineData("{\"Tokens\": {\"app\": {\"Secret\": \"s\"}}}", "token 'app' in {0} has role ''; it must be one of read, write, admin")]
+    [InlineData("{\"Tokens\": {\"app\": {\"Secret\": \"s\", \"Role\": \"root\"}}}", "token 'app' in {0} has role 'root'")]
+    [InlineData("{\"Tokens\": {\"app\": {\"Secret\": \"s\", \"Role\": \"read\", \"Prefix\": 3}}}", "has a Prefix that is not a string")]
+    [InlineData("{\"Tokens\": {\"my app\": {\"Secret\": \"s\", \"Role\": \"read\"}}}", "has a token named 'my app'")]
+    public void A_token_file_is_checked_before_anything_starts(string content, string? expected)
+    {
+        string tokens = WriteTokenFile("tokens.json", content);
+
+        string? error = Read(["--token-file", tokens]).Validate();
+
+        if (expected is null) Assert.Null(error);
+        else
+        {
+            Assert.StartsWith("--token-file: ", error);
+            Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, tokens), error);
+        }
+    }
+
+    [Fact]
+    public void A_token_file_must_exist_and_must_not_name_the_admin_token_auth_generates()
+    {
+        Assert.Equal("--token-file: there is no file /nonexistent/kvcluster/tokens.json.",
+            Read(["--token-file", "/nonexistent/kvcluster/tokens.json"]).Validate());
+        string tokens = WriteTokenFile("admin.json", """{"Tokens": {"admin": {"Secret": "s", "Role": "admin"}}}""");
+        Assert.Null(Read(["--token-file", tokens]).Validate());
+        Assert.Contains("has a token named 'admin', the name of the admin token --auth generates", Read(["--auth", "--token-file", tokens]).Validate());
+    }
+
+    private string WriteTokenFile(string name, string content)
+    {
+        Directory.CreateDirectory(_directory);
+        string path = Path.Combine(_directory, name);
+        File.WriteAllText(path, content);
+        return path;
     }
 
     public void Dispose()

@@ -71,6 +71,52 @@ public sealed class ManifestTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Every_service_gets_the_internal_key_and_token_mode_with_a_generated_admin_token_auth_given_or_not(bool auth)
+    {
+        var resources = await PublishAsync(["--nodes", "2", .. auth ? ["--auth"] : Array.Empty<string>()]);
+
+        // Secret parameters whose values azd generates (and keeps in the environment's .env) at the first deployment.
+        foreach (var name in new[] { "kv-internal-key", "kv-admin-token", "redis-password" })
+        {
+            var parameter = resources[name];
+            Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());
+            Assert.Equal($"{{{name}.inputs.value}}", parameter.GetProperty("value").GetString());
+            var input = parameter.GetProperty("inputs").GetProperty("value");
+            Assert.True(input.GetProperty("secret").GetBoolean());
+            var generate = input.GetProperty("default").GetProperty("generate");
+            Assert.True(generate.GetProperty("minLength").GetInt32() >= 32);
+            Assert.False(generate.GetProperty("special").GetBoolean());
+        }
+        foreach (var name in new[] { "coordinator", "node1", "node2" })
+        {
+            var env = resources[name].GetProperty("env");
+            Assert.Equal("{kv-internal-key.value}", env.GetProperty("Kv__InternalKey").GetString());
+            Assert.Equal("true", env.GetProperty("Kv__Auth__Enabled").GetString());
+            Assert.Equal("{kv-admin-token.value}", env.GetProperty("Kv__Auth__Tokens__admin__Secret").GetString());
+            Assert.Equal("admin", env.GetProperty("Kv__Auth__Tokens__admin__Role").GetString());
+            Assert.False(env.TryGetProperty("Kv__Auth__TokenFile", out _));
+        }
+        // Redis's password is the parameter the container requires and the connection string carries.
+        Assert.Equal("{redis-password.value}", resources["redis"].GetProperty("env").GetProperty("REDIS_PASSWORD").GetString());
+        Assert.Contains(",password={redis-password.value}", resources["redis"].GetProperty("connectionString").GetString());
+    }
+
+    [Fact]
+    public async Task A_token_file_is_refused_when_publishing()
+    {
+        Directory.CreateDirectory(_directory);
+        string tokens = Path.Combine(_directory, "tokens.json");
+        await File.WriteAllTextAsync(tokens, """{"Tokens": {"app": {"Secret": "s", "Role": "write"}}}""");
+        using var apphost = AppHostProcess.Start(["--publisher", "manifest", "--output-path", Path.Combine(_directory, "m.json"),
+            "--token-file", tokens]);
+
+        Assert.Equal(2, await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("--token-file names a file on this machine, which a deployed service cannot read", apphost.Output);
+    }
+
     [Fact]
     public async Task A_redis_CA_file_is_refused_when_publishing()
     {

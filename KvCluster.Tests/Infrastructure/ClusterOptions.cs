@@ -1,3 +1,4 @@
+using KvCluster.AppHost.Cluster;
 using KvCluster.Bench.Ports;
 
 namespace KvCluster.Tests.Infrastructure;
@@ -21,6 +22,18 @@ public sealed record ClusterOptions
     /// <summary>A PEM CA certificate the services trust for Redis's TLS (--redis-ca-file).</summary>
     public string? RedisCaFile { get; init; }
     public string Fsync { get; init; } = "everysec";
+    /// <summary>
+    /// Client tokens required, with a generated admin token (--auth): <see cref="TestCluster"/>'s clients send it, so a
+    /// test written for an open cluster runs on this one unchanged.
+    /// </summary>
+    public bool Auth { get; init; }
+    /// <summary>A JSON file of client tokens the services load (--token-file); the clients send none of them.</summary>
+    public string? TokenFile { get; init; }
+    /// <summary>
+    /// The private Redis's password, pinned (<c>Parameters:redis-password</c>) for a test that must know it before the
+    /// cluster starts (a proxy's connection string); null lets the AppHost generate one, as for users.
+    /// </summary>
+    public string? RedisPassword { get; init; }
     public bool Fresh { get; init; }
     /// <summary>How long the cluster, or one service started again, may take to become healthy.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
@@ -66,6 +79,9 @@ public sealed record ClusterOptions
         if (RedisConnection is not null) args.AddRange(["--redis", RedisConnection]);
         if (KeyPrefix is not null) args.AddRange(["--key-prefix", KeyPrefix]);
         if (RedisCaFile is not null) args.AddRange(["--redis-ca-file", RedisCaFile]);
+        if (Auth) args.Add("--auth");
+        if (TokenFile is not null) args.AddRange(["--token-file", TokenFile]);
+        if (RedisPassword is not null) args.Add($"--Parameters:{ClusterSecrets.RedisPasswordParameter}={RedisPassword}");
         if (Fresh) args.Add("--fresh");
         return args;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -26,7 +27,10 @@ public sealed class TestCluster : IAsyncDisposable
     private readonly Action<string> _output;
     private int _started;
 
-    private TestCluster(DistributedApplication app, ClusterOptions options, Action<string> output)
+    /// <summary>The header the services want on their internal routes (/v1/append, /v1/internal/...).</summary>
+    public const string InternalKeyHeader = "X-Kv-Internal-Key";
+
+    private TestCluster(DistributedApplication app, ClusterOptions options, Secrets secrets, Action<string> output)
     {
         _app = app;
         Options = options;
@@ -38,9 +42,11 @@ public sealed class TestCluster : IAsyncDisposable
             ClusterServices.NodeResourceName(i), ClusterServices.NodeId(i), LoopbackUrl(options.PortBase + i),
             Path.Combine(StateDirectory, ClusterServices.NodeId(i)), options.ReadyTimeout))];
         _started = options.Nodes;
-        CoordinatorClient = CreateClient(Coordinator.Url);
-        foreach (var node in Nodes) _nodeClients.Add(CreateClient(node.Url));
-        RedisConnectionString = options.RedisConnection ?? $"127.0.0.1:{options.RedisPort}";
+        InternalKey = secrets.InternalKey;
+        AdminToken = secrets.AdminToken;
+        CoordinatorClient = CreateClient(Coordinator.Url, AdminToken);
+        foreach (var node in Nodes) _nodeClients.Add(CreateClient(node.Url, AdminToken));
+        RedisConnectionString = options.RedisConnection ?? $"127.0.0.1:{options.RedisPort},password={secrets.RedisPassword}";
         if (options.RedisConnection is null) Redis = new ClusterRedisServer(app, RedisConnectionString, options.ReadyTimeout);
     }
 
@@ -54,7 +60,14 @@ public sealed class TestCluster : IAsyncDisposable
 
     public string EndpointsFilePath => Path.Combine(StateDirectory, EndpointsFile.FileName);
 
+    /// <summary>The private Redis's (with its password), or <see cref="ClusterOptions.RedisConnection"/> as given.</summary>
     public string RedisConnectionString { get; }
+
+    /// <summary>The cluster's internal key (<see cref="InternalKeyHeader"/>), for a test that calls an internal route itself.</summary>
+    public string InternalKey { get; }
+
+    /// <summary>The generated admin token with <see cref="ClusterOptions.Auth"/>, else null; every client here sends it.</summary>
+    public string? AdminToken { get; }
 
     /// <summary>The private redis-server, or null when the cluster uses <see cref="ClusterOptions.RedisConnection"/>.</summary>
     public ClusterRedisServer? Redis { get; }
@@ -64,7 +77,7 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The nodes started so far (spare ones join through <see cref="AddNodeAsync"/>), in node order.</summary>
     public IReadOnlyList<ClusterService> Nodes => _allNodes.Take(Volatile.Read(ref _started)).ToArray();
 
-    /// <summary>One client per node, in node order; BaseAddress is the node's URL, Timeout 10 s.</summary>
+    /// <summary>One client per node, in node order; BaseAddress is the node's URL, Timeout 10 s, the admin token if any.</summary>
     public IReadOnlyList<HttpClient> NodeClients => _nodeClients;
 
     public HttpClient CoordinatorClient { get; }
@@ -98,8 +111,9 @@ public sealed class TestCluster : IAsyncDisposable
                 }
             }
         }
+        var secrets = await Secrets.ReadAsync(appHost.Resources, cancellationToken).ConfigureAwait(false);
         var app = await appHost.BuildAsync(cancellationToken).ConfigureAwait(false);
-        var cluster = new TestCluster(app, options, output);
+        var cluster = new TestCluster(app, options, secrets, output);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -160,7 +174,7 @@ public sealed class TestCluster : IAsyncDisposable
         await node.StartAsync(cancellationToken).ConfigureAwait(false);
         // A resource started explicitly has no log to follow until it has run.
         Follow(node);
-        _nodeClients.Add(CreateClient(node.Url));
+        _nodeClients.Add(CreateClient(node.Url, AdminToken));
         Interlocked.Increment(ref _started);
         return node;
     }
@@ -197,9 +211,13 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>A client for a loopback service: no proxy from the environment, 10 s timeout.</summary>
-    public static HttpClient CreateClient(Uri baseAddress) =>
-        new(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = baseAddress, Timeout = RequestTimeout };
+    /// <summary>A client for a loopback service: no proxy from the environment, 10 s timeout, <c>Authorization: Bearer</c> with a token.</summary>
+    public static HttpClient CreateClient(Uri baseAddress, string? bearerToken = null)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = baseAddress, Timeout = RequestTimeout };
+        if (bearerToken is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+        return client;
+    }
 
     /// <summary>Lines for a test's output, stamped with the seconds since the cluster started.</summary>
     public static Action<string> TestOutput(ITestOutputHelper output)
@@ -259,6 +277,21 @@ public sealed class TestCluster : IAsyncDisposable
         if (space > 0 && char.IsAsciiDigit(line[0]) && line[space - 1] == 'Z') line = line[(space + 1)..];
         return line.StartsWith("fail: ", StringComparison.Ordinal) || line.StartsWith("crit: ", StringComparison.Ordinal) ||
                line.StartsWith("Unhandled exception.", StringComparison.Ordinal);
+    }
+
+    // The AppHost's generated secrets, read from its parameters as the dashboard shows them.
+    private sealed record Secrets(string InternalKey, string? AdminToken, string? RedisPassword)
+    {
+        public static async Task<Secrets> ReadAsync(IResourceCollection resources, CancellationToken cancellationToken) => new(
+            await ValueAsync(resources, ClusterSecrets.InternalKeyParameter, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The AppHost has no parameter {ClusterSecrets.InternalKeyParameter}."),
+            await ValueAsync(resources, ClusterSecrets.AdminTokenParameter, cancellationToken).ConfigureAwait(false),
+            await ValueAsync(resources, ClusterSecrets.RedisPasswordParameter, cancellationToken).ConfigureAwait(false));
+
+        private static async Task<string?> ValueAsync(IResourceCollection resources, string name, CancellationToken cancellationToken) =>
+            resources.OfType<ParameterResource>().SingleOrDefault(p => p.Name == name) is { } parameter
+                ? await parameter.GetValueAsync(cancellationToken).ConfigureAwait(false)
+                : null;
     }
 
     private static Uri LoopbackUrl(int port) => new($"http://127.0.0.1:{port}");

@@ -76,11 +76,14 @@ public static class JepsenRun
             await using var cluster = await TestCluster.StartAsync(output, options.Nodes, clusterOptions =>
             {
                 var node1 = new Dictionary<string, string>(StringComparer.Ordinal);
+                // node-1's connection string, through the proxy, needs Redis's password before the AppHost would generate it.
+                string? redisPassword = null;
                 if (options.Nemeses.Contains(RedisLink))
                 {
                     redisLink = new FaultProxy(clusterOptions.RedisPort);
                     proxies.Add(redisLink);
-                    node1["ConnectionStrings__redis"] = $"127.0.0.1:{redisLink.Port}";
+                    redisPassword = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+                    node1["ConnectionStrings__redis"] = $"127.0.0.1:{redisLink.Port},password={redisPassword}";
                 }
                 if (options.Nemeses.Contains(CoordinatorLink))
                 {
@@ -91,6 +94,7 @@ public static class JepsenRun
                 return clusterOptions with
                 {
                     Fsync = options.Nemeses.Contains(RestartRedis) ? "always" : clusterOptions.Fsync,
+                    RedisPassword = redisPassword,
                     Environment = options.Environment,
                     EnvironmentFor = name => name == "node-1" ? node1 : new Dictionary<string, string>(),
                 };
@@ -99,7 +103,7 @@ public static class JepsenRun
             await WarmUpAsync(cluster);
             var nemeses = options.Nemeses.Select(name => Create(name, cluster, redisLink, coordinatorLink)).ToList();
             var result = await WorkloadRunner.RunAsync([.. cluster.Nodes.Select(node => node.Url)], options.Workload, nemeses,
-                line => WriteLine(output, line));
+                line => WriteLine(output, line), cluster.AdminToken);
             var anomalies = HistoryChecks.Run(result, options.CheckTimeoutPerKey, out var linearizability);
             string path = await SaveAsync(options, result);
             var report = new JepsenReport(options, result, linearizability, anomalies, path);

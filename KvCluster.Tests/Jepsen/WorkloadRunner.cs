@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Http.Headers;
 
 namespace KvCluster.Tests.Jepsen;
 
@@ -14,14 +15,16 @@ public static class WorkloadRunner
 {
     private static readonly TimeSpan HealTimeout = TimeSpan.FromSeconds(40);
 
+    /// <summary><paramref name="bearerToken"/>: the token every request sends (a cluster with --auth), or none.</summary>
     public static async Task<WorkloadResult> RunAsync(IReadOnlyList<Uri> nodeUrls, WorkloadOptions options, IReadOnlyList<INemesis> nemeses,
-        Action<string>? log = null)
+        Action<string>? log = null, string? bearerToken = null)
     {
         var seeds = new Random(options.Seed);
         var http = nodeUrls.Select(url => new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(1) })
         {
             BaseAddress = url,
             Timeout = options.RequestTimeout,
+            DefaultRequestHeaders = { Authorization = bearerToken is null ? null : new AuthenticationHeaderValue("Bearer", bearerToken) },
         }).ToArray();
         try
         {

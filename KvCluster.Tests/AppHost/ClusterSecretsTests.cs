@@ -1,0 +1,77 @@
+using System.Net;
+using System.Runtime.Versioning;
+using Aspire.Hosting;
+using KvCluster.AppHost.Cluster;
+using KvCluster.Tests.Infrastructure;
+using KvCluster.Tests.Integration;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace KvCluster.Tests.AppHost;
+
+/// <summary>
+/// What the AppHost hands a cluster started with --auth: a private Redis that wants its password, every service the
+/// internal key and the admin token, and an endpoints.json only its owner can read. Whether the services enforce the
+/// tokens is the services' own tests; here they only have to start and work.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+[SupportedOSPlatform("linux")] // /proc, and file modes
+public sealed class ClusterSecretsTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan EndpointsTimeout = TimeSpan.FromSeconds(30);
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    [Fact]
+    public async Task With_auth_Redis_wants_its_password_the_services_get_the_secrets_and_endpoints_json_is_the_owners_alone()
+    {
+        await using var cluster = await TestCluster.StartAsync(output, nodes: 1, options => options with { Auth = true, SpareNodes = 0 });
+        string port = cluster.Options.RedisPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Without the password Redis answers nothing but NOAUTH; with it (the cluster's connection string) the log is there.
+        var refused = await RedisCli.TryRunAsync(["-p", port, "PING"]);
+        Assert.Contains("NOAUTH", refused.Output + refused.Error);
+        Assert.Equal(HttpStatusCode.Created, (await KvHttp.PutAsync(cluster.NodeClients[0], "secrets/probe", "v")).StatusCode);
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(cluster.RedisConnectionString))
+        {
+            Assert.True(await redis.GetDatabase().KeyExistsAsync("{kv}:log"));
+        }
+        string configFile = Path.Combine(cluster.StateDirectory, "redis", RedisServerBuilderExtensions.ConfigFileName);
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(configFile));
+        string password = cluster.RedisConnectionString.Split(",password=")[1];
+        Assert.Contains($"requirepass {password}", await File.ReadAllTextAsync(configFile));
+        Assert.DoesNotContain(password, await File.ReadAllTextAsync($"/proc/{cluster.Redis!.ProcessId}/cmdline"));
+
+        // The admin token and Redis's connection string, readable by the owner alone.
+        ClusterEndpoints? endpoints = null;
+        await Eventually.TrueAsync(async () => File.Exists(cluster.EndpointsFilePath)
+                && (endpoints = await EndpointsFile.ReadAsync(cluster.EndpointsFilePath)).Nodes.Count == 1,
+            EndpointsTimeout, () => $"{cluster.EndpointsFilePath} did not list node-1.");
+        Assert.NotNull(cluster.AdminToken);
+        Assert.Equal(cluster.AdminToken, endpoints!.Token);
+        Assert.Equal(cluster.RedisConnectionString, endpoints.Redis);
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(cluster.EndpointsFilePath));
+
+        // Each service, as the AppHost started it, holds the same internal key and the admin token.
+        foreach (var service in new[] { cluster.Coordinator, cluster.Nodes[0] })
+        {
+            var environment = EnvironmentOf(service.ProcessId ?? throw new InvalidOperationException($"{service.Name} is not running."));
+            Assert.Equal(cluster.InternalKey, environment["Kv__InternalKey"]);
+            Assert.Equal("true", environment["Kv__Auth__Enabled"]);
+            Assert.Equal(cluster.AdminToken, environment["Kv__Auth__Tokens__admin__Secret"]);
+            Assert.Equal("admin", environment["Kv__Auth__Tokens__admin__Role"]);
+            Assert.Equal(cluster.RedisConnectionString, environment["ConnectionStrings__redis"]);
+        }
+        Assert.Equal("Bearer", cluster.NodeClients[0].DefaultRequestHeaders.Authorization?.Scheme);
+        // The dashboard's commands send the admin token too (snapshot now takes an admin once the services check tokens).
+        var snapshot = await cluster.App.ResourceCommands.ExecuteCommandAsync(cluster.Nodes[0].ResourceName, NodeCommands.SnapshotNow);
+        Assert.True(snapshot.Success, snapshot.Message);
+        cluster.AssertNoErrorsLogged();
+    }
+
+    private static Dictionary<string, string> EnvironmentOf(int pid) =>
+        File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(variable => variable.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .GroupBy(pair => pair[0], StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.Last()[1], StringComparer.Ordinal);
+}
