@@ -33,13 +33,7 @@ builder.AddRedisReplicatedLog(new RedisLogOptions
 builder.Services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<LogKeys>(),
     sp.GetRequiredService<IReplicatedLog>()));
 builder.Services.AddSingleton(sp => new CompactionLease(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<LogKeys>()));
-builder.Services.AddHttpClient(nameof(SnapshotSource), (services, http) =>
-{
-    http.Timeout = TimeSpan.FromMinutes(5);
-    // A node's snapshot route answers only callers that show the cluster's internal key.
-    InternalKey.AttachTo(http, services.GetRequiredService<IConfiguration>());
-});
-builder.Services.AddSingleton<SnapshotSource>();
+builder.Services.AddSnapshotSource();
 builder.Services.AddHostedService<CompactionService>();
 builder.Services.AddSingleton<AppendBatcher>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AppendBatcher>());
@@ -47,8 +41,6 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<AppendBatcher>());
 var app = builder.Build();
 app.UseStatusCodePages();
 app.UseKvSecurity();
-app.MapDefaultEndpoints();
-app.MapAppendEndpoints();
-app.MapClusterEndpoints();
+app.MapCoordinatorApi();
 app.Run();
 return 0;
