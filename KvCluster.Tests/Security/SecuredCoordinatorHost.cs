@@ -18,7 +18,7 @@ namespace KvCluster.Tests.Security;
 internal static class SecuredCoordinatorHost
 {
     public static Task<LoopbackServer> StartAsync(IReplicatedLog log, string redis, IDictionary<string, string?> settings,
-        RecordingLoggerProvider? logs = null)
+        RecordingLoggerProvider? logs = null, Action<WebApplication>? moreRoutes = null)
     {
         var configuration = new Dictionary<string, string?> { [TestInternalKey.Setting.Key] = TestInternalKey.Value };
         // The test's settings win over these defaults.
@@ -28,6 +28,7 @@ internal static class SecuredCoordinatorHost
             app.UseStatusCodePages();
             app.UseKvSecurity();
             app.MapCoordinatorApi();
+            moreRoutes?.Invoke(app);
         }, configuration, builder =>
         {
             if (logs is not null)

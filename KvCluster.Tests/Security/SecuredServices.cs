@@ -5,10 +5,10 @@ using KvCluster.Tests.ServiceDefaults;
 namespace KvCluster.Tests.Security;
 
 /// <summary>
-/// A coordinator and a node with client tokens on (<see cref="TestTokens"/>), over one in-memory log and one
+/// A coordinator and a node, hosted in process with their real routes and security, over one in-memory log and one
 /// redis-server, shared by a test class. Everything either of them logs is kept in <see cref="Logs"/>.
 /// </summary>
-public sealed class SecuredServices : IAsyncLifetime
+public abstract class InProcessServices(Func<Dictionary<string, string?>> settings) : IAsyncLifetime
 {
     private RedisTestServer? _redis;
 
@@ -23,8 +23,8 @@ public sealed class SecuredServices : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisTestServer.StartAsync();
-        Coordinator = await SecuredCoordinatorHost.StartAsync(Log, _redis.ConnectionString, TestTokens.Settings(), Logs);
-        Node = await SecuredNodeHost.StartAsync(Log, Coordinator.BaseAddress, _redis.ConnectionString, TestTokens.Settings(), Logs);
+        Coordinator = await SecuredCoordinatorHost.StartAsync(Log, _redis.ConnectionString, settings(), Logs);
+        Node = await SecuredNodeHost.StartAsync(Log, Coordinator.BaseAddress, _redis.ConnectionString, settings(), Logs);
     }
 
     public async Task DisposeAsync()
@@ -34,3 +34,9 @@ public sealed class SecuredServices : IAsyncLifetime
         if (_redis is not null) await _redis.DisposeAsync();
     }
 }
+
+/// <summary>Client tokens on, with <see cref="TestTokens"/>.</summary>
+public sealed class SecuredServices() : InProcessServices(TestTokens.Settings);
+
+/// <summary>Client tokens off, as on a developer's machine: only the internal key is asked for.</summary>
+public sealed class OpenServices() : InProcessServices(() => []);
