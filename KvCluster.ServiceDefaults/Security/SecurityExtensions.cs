@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -51,9 +52,10 @@ public static class SecurityExtensions
             options.AddPolicy(KvPolicies.Admin, policy => policy.RequireAuthenticatedUser().AddRequirements(new KvRoleRequirement(KvRole.Admin)));
             addPolicies?.Invoke(options);
             // Fail closed: a route nobody classified (RequireAccess, AllowAnonymous, the internal policy) is refused
-            // to every token. A request that matched no route at all still gets its 404 (or 405) once authenticated.
+            // to every token. A request that matched no route still gets its 404, or routing's 405 (an endpoint
+            // that is not a route), once authenticated.
             options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
-                .RequireAssertion(context => context.Resource is HttpContext http && http.GetEndpoint() is null)
+                .RequireAssertion(context => context.Resource is HttpContext http && http.GetEndpoint() is not RouteEndpoint)
                 .Build();
         });
         services.AddRateLimiter(limiter => PerTokenRateLimit.Configure(limiter, auth.RateLimit));

@@ -43,7 +43,7 @@ public sealed class RouteClassificationTests(SecuredServices secured, OpenServic
     }
 
     [Fact]
-    public async Task With_tokens_on_an_unclassified_route_is_refused_and_an_unknown_path_is_still_404()
+    public async Task With_tokens_on_an_unclassified_route_is_refused_and_an_unknown_path_or_method_is_still_404_or_405()
     {
         var settings = TestTokens.Settings();
         await using var coordinator = await SecuredCoordinatorHost.StartAsync(new KvCluster.Log.InMemory.InMemoryReplicatedLog(),
@@ -53,9 +53,13 @@ public sealed class RouteClassificationTests(SecuredServices secured, OpenServic
         using var anonymous = await http.GetAsync("/v1/forgotten");
         using var admin = await http.SendAsync(Request.Get("/v1/forgotten").WithToken(TestTokens.Admin));
         using var missing = await http.SendAsync(Request.Get("/v1/no-such-route").WithToken(TestTokens.Admin));
+        using var wrongMethod = await http.SendAsync(Request.Delete("/v1/cluster").WithToken(TestTokens.Admin));
+        using var wrongMethodAnonymous = await http.SendAsync(Request.Delete("/v1/cluster"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, admin.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongMethodAnonymous.StatusCode);
     }
 }
