@@ -13,14 +13,15 @@ public static class ListenAddresses
     /// <summary>The first configured address reachable from other machines, or null when all are loopback (or none is set: Kestrel's default is localhost).</summary>
     public static string? FirstNonLoopback(IConfiguration configuration)
     {
-        foreach (string key in new[] { "http_ports", "https_ports" })
+        string[] urls = (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // Ports alone (the ASP.NET Core container images set ASPNETCORE_HTTP_PORTS) bind every interface, unless urls
+        // are given, which Kestrel takes instead.
+        foreach (string key in urls.Length > 0 ? [] : new[] { "http_ports", "https_ports" })
         {
-            // Ports alone bind every interface.
             if (!string.IsNullOrWhiteSpace(configuration[key])) return $"{key}={configuration[key]} (every interface)";
         }
-        var urls = (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Concat(configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>());
-        return urls.FirstOrDefault(url => !IsLoopback(url));
+        return urls.Concat(configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>())
+            .FirstOrDefault(url => !IsLoopback(url));
     }
 
     public static bool IsLoopback(string url)

@@ -60,6 +60,10 @@ public sealed class StartupRefusalTests
     public void With_tokens_off_a_service_on_loopback_starts(string? urls) => AddSecurity(WithKey(("urls", urls)));
 
     [Fact]
+    public void Urls_on_loopback_win_over_the_container_images_http_ports() =>
+        AddSecurity(WithKey(("urls", "http://127.0.0.1:5101"), ("http_ports", "8080")));
+
+    [Fact]
     public void With_tokens_on_a_service_may_listen_anywhere() =>
         AddSecurity(WithKey(("urls", "http://+:8080"), ("Kv:Auth:Enabled", "true"),
             ("Kv:Auth:Tokens:ops:Secret", "s3cret"), ("Kv:Auth:Tokens:ops:Role", "admin")));
