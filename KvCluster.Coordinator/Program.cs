@@ -5,11 +5,22 @@ using KvCluster.Coordinator.Sequencing;
 using KvCluster.Log;
 using KvCluster.Log.Membership;
 using KvCluster.Log.Redis;
+using KvCluster.ServiceDefaults.Security;
 using StackExchange.Redis;
 
 // Settings files live next to the binary, wherever the process is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
+try
+{
+    builder.AddKvSecurity();
+}
+catch (InsecureConfigurationException refused)
+{
+    // One line that says what to set, not a stack trace.
+    Console.Error.WriteLine($"The coordinator refuses to start: {refused.Message}");
+    return 1;
+}
 builder.Services.AddProblemDetails();
 builder.Services.Configure<CoordinatorOptions>(builder.Configuration.GetSection("Kv"));
 
@@ -22,15 +33,14 @@ builder.AddRedisReplicatedLog(new RedisLogOptions
 builder.Services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<LogKeys>(),
     sp.GetRequiredService<IReplicatedLog>()));
 builder.Services.AddSingleton(sp => new CompactionLease(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<LogKeys>()));
-builder.Services.AddHttpClient(nameof(SnapshotSource), http => http.Timeout = TimeSpan.FromMinutes(5));
-builder.Services.AddSingleton<SnapshotSource>();
+builder.Services.AddSnapshotSource();
 builder.Services.AddHostedService<CompactionService>();
 builder.Services.AddSingleton<AppendBatcher>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AppendBatcher>());
 
 var app = builder.Build();
 app.UseStatusCodePages();
-app.MapDefaultEndpoints();
-app.MapAppendEndpoints();
-app.MapClusterEndpoints();
+app.UseKvSecurity();
+app.MapCoordinatorApi();
 app.Run();
+return 0;

@@ -4,17 +4,29 @@ using KvCluster.Node.Api.Compat;
 using KvCluster.Node.Health;
 using KvCluster.Node.Membership;
 using KvCluster.Node.Replication;
+using KvCluster.Node.Security;
 using KvCluster.Node.Snapshots;
 using KvCluster.Node.StateMachine;
 using KvCluster.Log;
 using KvCluster.Log.Membership;
 using KvCluster.Log.Redis;
+using KvCluster.ServiceDefaults.Security;
 using StackExchange.Redis;
 using Microsoft.Extensions.Options;
 
 // Settings files live next to the binary, wherever the process is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
+try
+{
+    builder.AddKvSecurity(KeyPolicies.Add);
+}
+catch (InsecureConfigurationException refused)
+{
+    // One line that says what to set, not a stack trace.
+    Console.Error.WriteLine($"The node refuses to start: {refused.Message}");
+    return 1;
+}
 builder.Services.AddProblemDetails();
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));
 
@@ -55,11 +67,7 @@ builder.Services.AddHealthChecks().AddCheck<NodeReadinessCheck>("replica");
 
 var app = builder.Build();
 app.UseStatusCodePages();
-app.MapDefaultEndpoints();
-app.MapKvEndpoints();
-app.MapClusterEndpoints();
-app.MapNodeStatusEndpoints();
-app.MapSnapshotEndpoints();
-app.MapSnapshotNowEndpoint();
-app.MapCompatibilityEndpoints();
+app.UseKvSecurity();
+app.MapNodeApi();
 app.Run();
+return 0;

@@ -1,6 +1,7 @@
 using KvCluster.ServiceDefaults.Diagnostics;
 using KvCluster.ServiceDefaults.Health;
 using KvCluster.ServiceDefaults.Http;
+using KvCluster.ServiceDefaults.Security;
 using KvCluster.ServiceDefaults.Supervision;
 using KvCluster.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -121,13 +122,15 @@ public static class Extensions
     {
         // Unlike the template these are mapped in every environment: the services run as Production, and the
         // AppHost and the cluster view rely on them; the bench reads /v1/runtime around its measured windows.
-        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
+        // Probes carry no token: the health endpoints stay open and say nothing sensitive.
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(HealthCheckTags.Live),
-        });
+        }).AllowAnonymous();
         string service = app.Configuration[ServiceNameKey] ?? app.Environment.ApplicationName;
-        app.MapGet(RuntimeEndpointPath, () => Results.Json(ProcessRuntime.Now(service), ProcessRuntimeJsonContext.Default.ProcessRuntime));
+        app.MapGet(RuntimeEndpointPath, () => Results.Json(ProcessRuntime.Now(service), ProcessRuntimeJsonContext.Default.ProcessRuntime))
+            .RequireAccess(KvPolicies.Admin);
 
         return app;
     }

@@ -3,6 +3,7 @@ using KvCluster.Coordinator.Sequencing;
 using KvCluster.Log;
 using KvCluster.Log.Entries;
 using KvCluster.ServiceDefaults.Http;
+using KvCluster.ServiceDefaults.Security;
 
 namespace KvCluster.Coordinator.Api;
 
@@ -15,7 +16,7 @@ internal static class AppendEndpoints
         // services and Results.Bytes each go through the request's service scope, which this route, called for
         // every batch of writes, otherwise never needs.
         var batcher = app.ServiceProvider.GetRequiredService<AppendBatcher>();
-        app.MapPost("/v1/append", context => AnswerAsync(context, batcher));
+        app.MapPost("/v1/append", context => AnswerAsync(context, batcher)).RequireAuthorization(KvPolicies.Internal);
     }
 
     private static async Task AnswerAsync(HttpContext context, AppendBatcher batcher) =>

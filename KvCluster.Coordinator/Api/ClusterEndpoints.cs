@@ -1,5 +1,6 @@
 using KvCluster.Log;
 using KvCluster.Log.Membership;
+using KvCluster.ServiceDefaults.Security;
 
 namespace KvCluster.Coordinator.Api;
 
@@ -19,6 +20,6 @@ internal static class ClusterEndpoints
             {
                 return Results.Problem(title: "Redis is unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        });
+        }).RequireAccess(KvPolicies.Read);
     }
 }

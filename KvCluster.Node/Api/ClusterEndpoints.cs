@@ -1,5 +1,6 @@
 using KvCluster.Log;
 using KvCluster.Log.Membership;
+using KvCluster.ServiceDefaults.Security;
 
 namespace KvCluster.Node.Api;
 
@@ -18,6 +19,6 @@ internal static class ClusterEndpoints
             {
                 return Problems.Unavailable("Redis is unavailable", e.Message);
             }
-        });
+        }).RequireAccess(KvPolicies.Read);
     }
 }

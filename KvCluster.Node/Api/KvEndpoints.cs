@@ -5,6 +5,7 @@ using KvCluster.Log.Entries;
 using KvCluster.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using KvCluster.ServiceDefaults.Security;
 
 namespace KvCluster.Node.Api;
 
@@ -30,10 +31,10 @@ internal static class KvEndpoints
         var metrics = services.GetRequiredService<NodeMetrics>();
         var proposer = services.GetRequiredService<WriteProposer>();
         var options = services.GetRequiredService<IOptions<NodeOptions>>();
-        app.MapGet("/v1/kv/{**key}", context => GetAsync(context, replica, gate, metrics));
-        app.MapPut("/v1/kv/{**key}", context => AnswerAsync(context, PutAsync(context, proposer, options)));
-        app.MapDelete("/v1/kv/{**key}", context => AnswerAsync(context, DeleteAsync(context, proposer)));
-        app.MapGet("/v1/kv", context => AnswerAsync(context, ListAsync(context, replica, gate, metrics)));
+        app.MapGet("/v1/kv/{**key}", context => GetAsync(context, replica, gate, metrics)).RequireAccess(KvPolicies.ReadKey);
+        app.MapPut("/v1/kv/{**key}", context => AnswerAsync(context, PutAsync(context, proposer, options))).RequireAccess(KvPolicies.WriteKey);
+        app.MapDelete("/v1/kv/{**key}", context => AnswerAsync(context, DeleteAsync(context, proposer))).RequireAccess(KvPolicies.WriteKey);
+        app.MapGet("/v1/kv", context => AnswerAsync(context, ListAsync(context, replica, gate, metrics))).RequireAccess(KvPolicies.ListKeys);
     }
 
     private static async Task AnswerAsync(HttpContext context, Task<IResult> handler) => await (await handler).ExecuteAsync(context);

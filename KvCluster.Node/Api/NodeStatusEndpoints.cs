@@ -1,6 +1,7 @@
 using KvCluster.Node.Replication;
 using KvCluster.Node.StateMachine;
 using Microsoft.Extensions.Options;
+using KvCluster.ServiceDefaults.Security;
 
 namespace KvCluster.Node.Api;
 
@@ -23,7 +24,7 @@ internal static class NodeStatusEndpoints
 
             return Results.Json(new NodeStatus(options.Value.NodeId, applied, replica.KnownHead, replica.Lag, replica.CaughtUp,
                 replica.Divergence, machine.Count, machine.ValueBytes, digest), NodeJsonContext.Default.NodeStatus);
-        });
+        }).RequireAccess(KvPolicies.Read);
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using KvCluster.Node.Snapshots;
 using KvCluster.Node.StateMachine;
+using KvCluster.ServiceDefaults.Security;
 
 namespace KvCluster.Node.Api;
 
@@ -30,6 +31,6 @@ internal static class SnapshotEndpoints
             context.Response.Headers[SeqHeader] = header.AppliedSeq.ToString(CultureInfo.InvariantCulture);
             context.Response.Headers[ChainHashHeader] = header.LastChainHash;
             await file.CopyToAsync(context.Response.Body, context.RequestAborted);
-        });
+        }).RequireAuthorization(KvPolicies.Internal);
     }
 }

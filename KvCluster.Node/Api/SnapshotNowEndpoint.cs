@@ -1,4 +1,5 @@
 using KvCluster.Node.Snapshots;
+using KvCluster.ServiceDefaults.Security;
 
 namespace KvCluster.Node.Api;
 
@@ -14,7 +15,7 @@ internal static class SnapshotNowEndpoint
         {
             var info = await snapshots.SnapshotNowAsync(cancellationToken);
             return Results.Json(new SnapshotTaken(info.Seq, info.Bytes, info.Duration.TotalMilliseconds), NodeJsonContext.Default.SnapshotTaken);
-        });
+        }).RequireAccess(KvPolicies.Admin);
     }
 }
 

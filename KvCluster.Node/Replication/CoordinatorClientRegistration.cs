@@ -1,3 +1,5 @@
+using KvCluster.ServiceDefaults.Security;
+
 namespace KvCluster.Node.Replication;
 
 public static class CoordinatorClientRegistration
@@ -11,10 +13,12 @@ public static class CoordinatorClientRegistration
     /// </summary>
     public static IServiceCollection AddCoordinatorClient(this IServiceCollection services)
     {
-        services.AddHttpClient(CoordinatorClient.HttpClientName, http =>
+        services.AddHttpClient(CoordinatorClient.HttpClientName, (services, http) =>
         {
             http.BaseAddress = CoordinatorAddress;
             http.Timeout = TimeSpan.FromSeconds(30);
+            // The coordinator's append answers only callers that show the cluster's internal key.
+            InternalKey.AttachTo(http, services.GetRequiredService<IConfiguration>());
         });
         services.AddSingleton<CoordinatorClient>();
         services.AddHostedService(sp => sp.GetRequiredService<CoordinatorClient>());

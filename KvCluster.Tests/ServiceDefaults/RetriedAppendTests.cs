@@ -6,6 +6,7 @@ using KvCluster.Node.StateMachine;
 using KvCluster.Log.Entries;
 using KvCluster.Log.InMemory;
 using KvCluster.Tests.Infrastructure;
+using KvCluster.Tests.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -79,6 +80,7 @@ public sealed class RetriedAppendTests
         {
             ["services:coordinator:http:0"] = coordinator.ToString(),
             ["Kv:NodeId"] = "node-1",
+            [TestInternalKey.Setting.Key] = TestInternalKey.Value,
         });
         builder.AddServiceDefaults();
         builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));

@@ -3,6 +3,7 @@ using KvCluster.Node.Replication;
 using KvCluster.Node.StateMachine;
 using KvCluster.Log.Entries;
 using Microsoft.Extensions.Options;
+using KvCluster.ServiceDefaults.Security;
 
 namespace KvCluster.Node.Api.Compat;
 
@@ -18,11 +19,11 @@ internal static class BoxerDbEndpoints
 
     public static void MapBoxerDbEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(KeyRoutePrefix + "role", Role);
-        app.MapGet(KeyRoutePrefix + "{**key}", GetAsync);
-        app.MapPut(KeyRoutePrefix + "{**key}", PutAsync);
-        app.MapPost(KeyRoutePrefix + "{**key}", PutAsync);
-        app.MapDelete(KeyRoutePrefix + "{**key}", DeleteAsync);
+        app.MapGet(KeyRoutePrefix + "role", Role).RequireAccess(KvPolicies.Read);
+        app.MapGet(KeyRoutePrefix + "{**key}", GetAsync).RequireAccess(KvPolicies.ReadKey);
+        app.MapPut(KeyRoutePrefix + "{**key}", PutAsync).RequireAccess(KvPolicies.WriteKey);
+        app.MapPost(KeyRoutePrefix + "{**key}", PutAsync).RequireAccess(KvPolicies.WriteKey);
+        app.MapDelete(KeyRoutePrefix + "{**key}", DeleteAsync).RequireAccess(KvPolicies.WriteKey);
     }
 
     private static IResult Role(ReplicaState replica, IOptions<NodeOptions> options) =>

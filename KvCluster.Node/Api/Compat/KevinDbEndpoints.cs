@@ -4,6 +4,7 @@ using KvCluster.Node.Replication;
 using KvCluster.Node.StateMachine;
 using KvCluster.Log.Entries;
 using Microsoft.Extensions.Options;
+using KvCluster.ServiceDefaults.Security;
 
 namespace KvCluster.Node.Api.Compat;
 
@@ -22,9 +23,9 @@ internal static class KevinDbEndpoints
 
     public static void MapKevinDbEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPut(KeyRoutePrefix + "{**key}", PutAsync);
-        app.MapGet(KeyRoutePrefix + "{**key}", GetAsync);
-        app.MapDelete(KeyRoutePrefix + "{**key}", DeleteAsync);
+        app.MapPut(KeyRoutePrefix + "{**key}", PutAsync).RequireAccess(KvPolicies.WriteKey);
+        app.MapGet(KeyRoutePrefix + "{**key}", GetAsync).RequireAccess(KvPolicies.ReadKey);
+        app.MapDelete(KeyRoutePrefix + "{**key}", DeleteAsync).RequireAccess(KvPolicies.WriteKey);
     }
 
     private static async Task<IResult> PutAsync(HttpContext context, WriteProposer proposer, IOptions<NodeOptions> options)

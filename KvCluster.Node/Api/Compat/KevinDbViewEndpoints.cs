@@ -1,6 +1,7 @@
 using KvCluster.Log;
 using KvCluster.Log.Membership;
 using Microsoft.Extensions.Options;
+using KvCluster.ServiceDefaults.Security;
 
 namespace KvCluster.Node.Api.Compat;
 
@@ -14,9 +15,9 @@ internal static class KevinDbViewEndpoints
 
     public static void MapKevinDbViewEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Route, GetAsync);
-        app.MapPut(Route, PutAsync);
-        app.MapDelete(Route, DeleteAsync);
+        app.MapGet(Route, GetAsync).RequireAccess(KvPolicies.Read);
+        app.MapPut(Route, PutAsync).RequireAccess(KvPolicies.Admin);
+        app.MapDelete(Route, DeleteAsync).RequireAccess(KvPolicies.Admin);
     }
 
     private static async Task<IResult> GetAsync(ClusterMembership membership, ViewOverrides overrides, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using KvCluster.Node;
 using KvCluster.Node.Replication;
 using KvCluster.Node.Snapshots;
 using KvCluster.Node.StateMachine;
+using KvCluster.Tests.Security;
 using KvCluster.Tests.Snapshots;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -64,6 +65,7 @@ internal sealed class InProcessNodeBuilder(IReplicatedLog log)
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["services:coordinator:http:0"] = _coordinator.BaseAddress.ToString(),
+                [TestInternalKey.Setting.Key] = TestInternalKey.Value,
             });
             builder.AddServiceDefaults();
             builder.Services.AddCoordinatorClient();

@@ -1,0 +1,19 @@
+using KvCluster.Node.Api.Compat;
+
+namespace KvCluster.Node.Api;
+
+/// <summary>Every route a node serves, in one place, so tests host exactly what KvCluster.Node/Program.cs maps.</summary>
+public static class NodeApi
+{
+    public static WebApplication MapNodeApi(this WebApplication app)
+    {
+        app.MapDefaultEndpoints();
+        app.MapKvEndpoints();
+        app.MapClusterEndpoints();
+        app.MapNodeStatusEndpoints();
+        app.MapSnapshotEndpoints();
+        app.MapSnapshotNowEndpoint();
+        app.MapCompatibilityEndpoints();
+        return app;
+    }
+}
