@@ -1,5 +1,6 @@
 using System.Net;
 using KvCluster.Tests.Infrastructure;
+using KvCluster.Tests.Security;
 using Xunit.Abstractions;
 using static KvCluster.Tests.Integration.KvHttp;
 
@@ -12,6 +13,14 @@ namespace KvCluster.Tests.Integration;
 [Collection(ClusterCollection.Name)]
 public sealed class ReplicationTests(SharedCluster shared, ITestOutputHelper output) : IClassFixture<SharedCluster>
 {
+    [Fact]
+    public async Task Without_client_tokens_the_internal_routes_still_refuse_callers_without_the_internal_key()
+    {
+        var wrong = await OutsiderProbe.CheckAsync(shared.For(output), bearer: null);
+
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+    }
+
     [Fact]
     public async Task A_write_on_any_node_is_read_from_every_node_at_linearizable()
     {

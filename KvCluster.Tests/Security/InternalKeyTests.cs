@@ -1,8 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using KvCluster.Coordinator.Compaction;
-using KvCluster.Log.Entries;
 using KvCluster.Log.Membership;
 using KvCluster.ServiceDefaults.Security;
 using Microsoft.Extensions.Configuration;
@@ -20,17 +17,7 @@ public abstract class InternalKeyTests(InProcessServices services)
 
     private static HttpRequestMessage Append(string key, string? internalKey)
     {
-        var command = new AppendCommand
-        {
-            Operation = LogOperation.Put,
-            Key = key,
-            Value = Encoding.UTF8.GetBytes("forged"),
-            ContentType = "text/plain",
-            RequestId = "outsider-" + Guid.NewGuid().ToString("N"),
-            OriginNode = "outsider",
-        };
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/append") { Content = new ByteArrayContent(AppendWireFormat.EncodeRequest([command])) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(AppendWireFormat.ContentType);
+        var request = ForgedAppend.Request(key);
         ShowKey(request, internalKey);
         return request;
     }

@@ -7,24 +7,71 @@ using KvCluster.Tests.Integration;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
-namespace KvCluster.Tests.AppHost;
+namespace KvCluster.Tests.Security;
 
 /// <summary>
-/// What the AppHost hands a cluster started with --auth: a private Redis that wants its password, every service the
-/// internal key and the admin token, and an endpoints.json only its owner can read. Whether the services enforce the
-/// tokens is the services' own tests; here they only have to start and work.
+/// A cluster started through the AppHost with --auth and a token file (<see cref="AuthCluster"/>): what the AppHost hands
+/// it (a private Redis that wants its password, every service the internal key and the admin token, an endpoints.json
+/// only its owner can read), and the real services refusing every caller a route's role does not allow, the matrix
+/// <see cref="AccessMatrixTests"/> checks in-process, and outsiders on the internal routes.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 [SupportedOSPlatform("linux")] // /proc, and file modes
-public sealed class ClusterSecretsTests(ITestOutputHelper output)
+public sealed class AuthClusterTests(AuthCluster shared, ITestOutputHelper output) : IClassFixture<AuthCluster>
 {
     private static readonly TimeSpan EndpointsTimeout = TimeSpan.FromSeconds(30);
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    public static TheoryData<string> Callers => new(AccessMatrix.Callers);
+
+    [Theory]
+    [MemberData(nameof(Callers))]
+    public async Task Every_route_of_the_node_and_the_coordinator_answers_each_caller_by_its_role(string caller)
+    {
+        var cluster = shared.For(output);
+        var tokens = new RoleTokens(AuthCluster.Reader, AuthCluster.Writer, cluster.AdminToken!);
+
+        var wrong = new List<string>();
+        wrong.AddRange(await AccessMatrix.CheckAsync(cluster.Nodes[0].Url, ClientRoutes.Node, caller, tokens));
+        wrong.AddRange((await AccessMatrix.CheckAsync(cluster.Coordinator.Url, ClientRoutes.Coordinator, caller, tokens)).Select(w => "coordinator " + w));
+
+        Assert.True(wrong.Count == 0, $"Caller '{caller}':\n" + string.Join('\n', wrong));
+    }
+
+    [Fact]
+    public async Task A_token_with_a_prefix_writes_and_reads_inside_it_and_nothing_outside()
+    {
+        var cluster = shared.For(output);
+        using var appWriter = TestCluster.CreateClient(cluster.Nodes[0].Url, AuthCluster.AppWriter);
+
+        using var inside = await KvHttp.PutAsync(appWriter, "app/settings", "on");
+        using var outside = await KvHttp.PutAsync(appWriter, "billing/settings", "on");
+        using var listOutside = await appWriter.GetAsync("/v1/kv?prefix=billing/");
+
+        Assert.Equal(HttpStatusCode.Created, inside.StatusCode);
+        Assert.Equal("on", await KvHttp.GetValueAsync(appWriter, "app/settings"));
+        KvHttp.AssertProblem(outside, HttpStatusCode.Forbidden);
+        KvHttp.AssertProblem(listOutside, HttpStatusCode.Forbidden);
+        using var refusedWrite = await KvHttp.GetAsync(cluster.NodeClients[0], "billing/settings");
+        Assert.Equal(HttpStatusCode.NotFound, refusedWrite.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_internal_routes_refuse_outsiders_with_no_token_and_with_the_admin_token()
+    {
+        var cluster = shared.For(output);
+
+        var wrong = new List<string>();
+        wrong.AddRange(await OutsiderProbe.CheckAsync(cluster, bearer: null));
+        wrong.AddRange((await OutsiderProbe.CheckAsync(cluster, cluster.AdminToken)).Select(w => "with the admin token: " + w));
+
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+    }
+
     [Fact]
     public async Task With_auth_Redis_wants_its_password_the_services_get_the_secrets_and_endpoints_json_is_the_owners_alone()
     {
-        await using var cluster = await TestCluster.StartAsync(output, nodes: 1, options => options with { Auth = true, SpareNodes = 0 });
+        var cluster = shared.For(output);
         string port = cluster.Options.RedisPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         // Without the password Redis answers nothing but NOAUTH; with it (the cluster's connection string) the log is there.
