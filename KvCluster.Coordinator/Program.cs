@@ -10,7 +10,6 @@ using StackExchange.Redis;
 // Settings files live next to the binary, wherever the process is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
-builder.Services.AddProblemDetails();
 builder.Services.Configure<CoordinatorOptions>(builder.Configuration.GetSection("Kv"));
 
 var retention = builder.Configuration.GetSection("Kv").Get<CoordinatorOptions>() ?? new CoordinatorOptions();
@@ -29,7 +28,7 @@ builder.Services.AddSingleton<AppendBatcher>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AppendBatcher>());
 
 var app = builder.Build();
-app.UseStatusCodePages();
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapAppendEndpoints();
 app.MapClusterEndpoints();

@@ -15,7 +15,6 @@ using Microsoft.Extensions.Options;
 // Settings files live next to the binary, wherever the process is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
-builder.Services.AddProblemDetails();
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));
 
 builder.AddRedisReplicatedLog();
@@ -54,7 +53,7 @@ builder.Services.AddCompatibility();
 builder.Services.AddHealthChecks().AddCheck<NodeReadinessCheck>("replica");
 
 var app = builder.Build();
-app.UseStatusCodePages();
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapKvEndpoints();
 app.MapClusterEndpoints();

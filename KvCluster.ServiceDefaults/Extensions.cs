@@ -35,6 +35,12 @@ public static class Extensions
 
         builder.AddDefaultHealthChecks();
 
+        // Errors are problem+json (RFC 9457), an unhandled exception included.
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
+        builder.Services.AddExceptionHandler<UnhandledExceptions>();
+        builder.Services.Configure<ExceptionHandlerOptions>(UnhandledExceptions.Configure);
+
         builder.Services.AddServiceDiscovery();
 
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -115,6 +121,17 @@ public static class Extensions
             .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthCheckTags.Live]);
 
         return builder;
+    }
+
+    /// <summary>
+    /// The middleware every service puts first: unhandled exceptions and bare status codes (404, 405, ...) answered
+    /// as problem+json without internal detail (<see cref="UnhandledExceptions"/>).
+    /// </summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
     }
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
