@@ -71,7 +71,12 @@ public static class AppendWireFormat
             throw new FormatException("Not a KvCluster append request (bad magic).");
         }
         int count = BinaryPrimitives.ReadInt32LittleEndian(body.Span[Magic.Length..]);
-        if (count < 1 || count > body.Length) throw new FormatException($"An append request cannot hold {count} commands.");
+        // Checked against what the bytes can hold before the array is sized by it: a 64 MiB body claiming a command
+        // per byte would otherwise cost a 512 MB array before the first command is found missing.
+        if (count < 1 || count > (body.Length - Magic.Length - 4) / (4 + EntryBlob.MinEncodedLength))
+        {
+            throw new FormatException($"An append request of {body.Length} bytes cannot hold {count} commands.");
+        }
         var rest = body[(Magic.Length + 4)..];
         var commands = new AppendCommand[count];
         for (int i = 0; i < count; i++)
