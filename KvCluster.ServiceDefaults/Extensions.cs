@@ -6,6 +6,7 @@ using KvCluster.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,7 @@ public static class Extensions
         builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         builder.Services.AddExceptionHandler<UnhandledExceptions>();
         builder.Services.Configure<ExceptionHandlerOptions>(UnhandledExceptions.Configure);
+        builder.Services.Configure<KestrelServerOptions>(RequestBodyLimits.Apply);
 
         builder.Services.AddServiceDiscovery();
 

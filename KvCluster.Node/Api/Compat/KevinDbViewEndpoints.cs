@@ -1,6 +1,5 @@
 using KvCluster.Log;
 using KvCluster.Log.Membership;
-using Microsoft.Extensions.Options;
 
 namespace KvCluster.Node.Api.Compat;
 
@@ -32,11 +31,10 @@ internal static class KevinDbViewEndpoints
         }
     }
 
-    private static async Task<IResult> PutAsync(HttpContext context, ClusterMembership membership, ViewOverrides overrides,
-        IOptions<NodeOptions> options)
+    private static async Task<IResult> PutAsync(HttpContext context, ClusterMembership membership, ViewOverrides overrides)
     {
         const string failed = "Error in PUT";
-        var request = await ReadAddressAsync(context, options, failed);
+        var request = await ReadAddressAsync(context, failed);
         if (request.Refusal is { } refusal) return refusal;
         string address = request.Address;
         try
@@ -53,11 +51,10 @@ internal static class KevinDbViewEndpoints
         }
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, ClusterMembership membership, ViewOverrides overrides,
-        IOptions<NodeOptions> options)
+    private static async Task<IResult> DeleteAsync(HttpContext context, ClusterMembership membership, ViewOverrides overrides)
     {
         const string failed = "Error in DELETE";
-        var request = await ReadAddressAsync(context, options, failed);
+        var request = await ReadAddressAsync(context, failed);
         if (request.Refusal is { } refusal) return refusal;
         try
         {
@@ -75,9 +72,9 @@ internal static class KevinDbViewEndpoints
 
     private readonly record struct AddressRequest(string Address, IResult? Refusal);
 
-    private static async Task<AddressRequest> ReadAddressAsync(HttpContext context, IOptions<NodeOptions> options, string failed)
+    private static async Task<AddressRequest> ReadAddressAsync(HttpContext context, string failed)
     {
-        var bytes = await CompatBody.ReadAsync(context, options);
+        var bytes = await CompatBody.ReadEnvelopeAsync(context);
         if (bytes is null) return new("", Error(413, "Request body is too large", failed));
         if (!CompatRequestBody.TryParse(bytes, context.Request.ContentType, out var body, out string bodyError))
         {
