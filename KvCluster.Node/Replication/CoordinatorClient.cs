@@ -53,15 +53,32 @@ public sealed class CoordinatorClient : BackgroundService
     private async Task SendLoopAsync(CancellationToken stoppingToken)
     {
         var batch = new List<PendingCommand>();
+        // A write that would have taken its batch past the coordinator's request limit opens the next batch.
+        PendingCommand? carried = null;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            while (carried is not null || await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 batch.Clear();
+                long bytes = AppendWireFormat.HeaderLength;
+                if (carried is not null)
+                {
+                    batch.Add(carried);
+                    bytes += AppendWireFormat.GetCommandLength(carried.Command);
+                    carried = null;
+                }
                 while (batch.Count < _options.MaxCommandsPerAppend && _queue.Reader.TryRead(out var next))
                 {
                     // A write past its deadline has been answered already ("may still take effect"): don't send it.
-                    if (!next.Abandoned) batch.Add(next);
+                    if (next.Abandoned) continue;
+                    int length = AppendWireFormat.GetCommandLength(next.Command);
+                    if (batch.Count > 0 && bytes + length > AppendWireFormat.MaxRequestBytes)
+                    {
+                        carried = next;
+                        break;
+                    }
+                    batch.Add(next);
+                    bytes += length;
                 }
                 if (batch.Count > 0) await SendAsync(batch, stoppingToken).ConfigureAwait(false);
             }
@@ -72,6 +89,7 @@ public sealed class CoordinatorClient : BackgroundService
         finally
         {
             _queue.Writer.TryComplete();
+            carried?.Waiter.Failed(new LogUnavailableException("The node is stopping."));
             while (_queue.Reader.TryRead(out var left)) left.Waiter.Failed(new LogUnavailableException("The node is stopping."));
         }
     }
