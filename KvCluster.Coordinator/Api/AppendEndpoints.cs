@@ -68,7 +68,8 @@ internal static class AppendEndpoints
             }
             catch (Exception e) when (e is LogUnavailableException or AppendQueueFullException)
             {
-                return Results.Problem(title: "The log is unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.Problem(title: "The log is unavailable", detail: e is LogUnavailableException log ? log.PublicReason : e.Message,
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         }
         finally

@@ -129,7 +129,8 @@ public sealed class CoordinatorClient : BackgroundService
             if (!response.IsSuccessStatusCode)
             {
                 string detail = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-                throw new LogUnavailableException($"The coordinator answered {(int)response.StatusCode}: {detail}");
+                throw new LogUnavailableException($"The coordinator answered {(int)response.StatusCode}: {detail}", null,
+                    publicReason: $"The coordinator answered {(int)response.StatusCode}.");
             }
             var outcomes = AppendWireFormat.DecodeResponse(await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false));
             answered = true;
@@ -151,7 +152,7 @@ public sealed class CoordinatorClient : BackgroundService
                                     || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            var failure = e as LogUnavailableException ?? new LogUnavailableException(e.Message, e);
+            var failure = e as LogUnavailableException ?? new LogUnavailableException(e.Message, e, publicReason: "The coordinator could not be reached.");
             foreach (var pending in batch) pending.Waiter.Failed(failure);
         }
         finally

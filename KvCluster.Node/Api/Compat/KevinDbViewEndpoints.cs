@@ -27,7 +27,7 @@ internal static class KevinDbViewEndpoints
         }
         catch (LogUnavailableException e)
         {
-            return Error(503, "Redis is unavailable: " + e.Message, "Error in GET");
+            return Error(503, "Redis is unavailable: " + e.PublicReason, "Error in GET");
         }
     }
 
@@ -47,7 +47,7 @@ internal static class KevinDbViewEndpoints
         }
         catch (LogUnavailableException e)
         {
-            return Error(503, "Redis is unavailable: " + e.Message, failed);
+            return Error(503, "Redis is unavailable: " + e.PublicReason, failed);
         }
     }
 
@@ -66,7 +66,7 @@ internal static class KevinDbViewEndpoints
         }
         catch (LogUnavailableException e)
         {
-            return Error(503, "Redis is unavailable: " + e.Message, failed);
+            return Error(503, "Redis is unavailable: " + e.PublicReason, failed);
         }
     }
 
