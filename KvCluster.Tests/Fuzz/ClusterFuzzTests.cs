@@ -19,9 +19,10 @@ namespace KvCluster.Tests.Fuzz;
 [Collection(ClusterCollection.Name)]
 public sealed partial class ClusterFuzzTests(SharedCluster shared, ITestOutputHelper output) : IClassFixture<SharedCluster>
 {
-    // About 12 s on an idle 2-core machine; the budget stops a run on a busy one (the requests not sent are reported).
-    private const int RequestCount = 1200;
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(25);
+    // About 5-12 s on an idle 2-core machine; the budget stops a run on a busy one (the requests not sent are reported).
+    // KV_FUZZ_COUNT=n runs n requests with no budget, for a longer search by hand.
+    private const int DefaultRequestCount = 1200;
+    private static readonly TimeSpan DefaultBudget = TimeSpan.FromSeconds(25);
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     [Fact]
@@ -33,6 +34,9 @@ public sealed partial class ClusterFuzzTests(SharedCluster shared, ITestOutputHe
             : Random.Shared.Next();
         string runId = seed.ToString("x8", CultureInfo.InvariantCulture);
         output.WriteLine($"Fuzz seed {seed} (replay with KV_FUZZ_SEED={seed})");
+        int? longRun = Environment.GetEnvironmentVariable("KV_FUZZ_COUNT") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : null;
+        int requestCount = longRun ?? DefaultRequestCount;
+        var budget = longRun is null ? DefaultBudget : Timeout.InfiniteTimeSpan;
         var generator = new HttpFuzzGenerator(seed, runId, cluster.Nodes.Count);
         var node = cluster.NodeClients[0];
         // A first write, so every session read the generator makes (min seq 0 or 1) is already satisfied.
@@ -44,7 +48,7 @@ public sealed partial class ClusterFuzzTests(SharedCluster shared, ITestOutputHe
         var statuses = new Dictionary<int, int>();
         var clock = Stopwatch.StartNew();
         int sent = 0;
-        for (int i = 0; i < RequestCount && clock.Elapsed < Budget; i++, sent++)
+        for (int i = 0; i < requestCount && (longRun is not null || clock.Elapsed < budget); i++, sent++)
         {
             var request = generator.Next(i);
             var service = request.Service == FuzzRequest.Coordinator ? cluster.Coordinator : cluster.Nodes[request.Service];
@@ -67,7 +71,7 @@ public sealed partial class ClusterFuzzTests(SharedCluster shared, ITestOutputHe
         }
         output.WriteLine($"{sent} requests in {clock.Elapsed.TotalSeconds:0.0} s; statuses: " +
             string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{(s.Key == 0 ? "none" : s.Key)}×{s.Value}")));
-        if (sent < RequestCount) output.WriteLine($"Only {sent} of {RequestCount} requests fitted in {Budget.TotalSeconds:0} s.");
+        if (sent < requestCount) output.WriteLine($"Only {sent} of {requestCount} requests fitted in {budget.TotalSeconds:0} s.");
 
         await AssertServicesAliveAsync(cluster, violations);
         var keysAfter = await ListKeysAsync(node);

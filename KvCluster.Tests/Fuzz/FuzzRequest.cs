@@ -52,8 +52,11 @@ internal sealed record FuzzRequest(
     /// of the generator's own that contradict the real framing): the sending side is then closed, so the server sees
     /// the end at once rather than waiting out its body timeout.
     /// </summary>
-    public bool HalfClose => Framing is BodyFraming.ContentLengthLong or BodyFraming.ChunkedMalformed
+    public bool HalfClose => Framing is BodyFraming.ContentLengthLong || (Framing is BodyFraming.ChunkedMalformed && !BadChunkSize)
         || Headers.Any(header => header.Key is "Transfer-Encoding" or "Content-Length");
+
+    // Half of the malformed chunked bodies have a size that is no number (refused at once), the others never end.
+    private bool BadChunkSize => Index % 2 == 0;
 
     /// <summary>The bytes on the wire (text as Latin-1, so any byte can be in a target or header).</summary>
     public byte[] ToBytes(string host)
@@ -117,7 +120,7 @@ internal sealed record FuzzRequest(
             size *= 3;
         }
         // Malformed: a size that is no hex number, or a last chunk that never comes.
-        chunked.Write(malformed ? (Index % 2 == 0 ? "zz\r\nabc\r\n"u8 : "10\r\nab"u8) : "0\r\n\r\n"u8);
+        chunked.Write(malformed ? (BadChunkSize ? "zz\r\nabc\r\n"u8 : "10\r\nab"u8) : "0\r\n\r\n"u8);
         return chunked.ToArray();
     }
 }

@@ -42,7 +42,8 @@ internal static class RawHttpExchange
         {
             throw new TimeoutException($"No complete answer within {timeout.TotalSeconds:0} s ({received.Length} bytes received).");
         }
-        return received.Length == 0 ? null : RawAnswer.Parse(received.ToArray());
+        // Nothing, or only a 100 Continue, is no answer.
+        return RawAnswer.IsEmpty(received.ToArray()) ? null : RawAnswer.Parse(received.ToArray());
     }
 }
 
@@ -71,6 +72,8 @@ internal sealed record RawAnswer(int Status, IReadOnlyDictionary<string, string>
         string length = (lineEnd < 0 ? head[(at + 17)..] : head[(at + 17)..lineEnd]).Trim();
         return int.TryParse(length, out int declared) && body.Length >= declared;
     }
+
+    public static bool IsEmpty(byte[] bytes) => SkipInterim(bytes).IsEmpty;
 
     // "HTTP/1.1 100 Continue" and other 1xx answers come before the real one.
     private static ReadOnlySpan<byte> SkipInterim(ReadOnlySpan<byte> bytes)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace KvCluster.Tests.ServiceDefaults;
 
@@ -15,7 +16,7 @@ public sealed class ExceptionAnswerTests
 {
     private const string Secret = "secret-internal-detail-4711";
 
-    private static Task<LoopbackServer> ServiceAsync() =>
+    private static Task<LoopbackServer> ServiceAsync(ErrorLog? errors = null) =>
         LoopbackServer.StartAsync(
             app =>
             {
@@ -31,6 +32,7 @@ public sealed class ExceptionAnswerTests
             {
                 builder.Environment.EnvironmentName = Environments.Development;
                 builder.AddServiceDefaults();
+                if (errors is not null) builder.Logging.AddProvider(errors);
             });
 
     [Theory]
@@ -54,6 +56,19 @@ public sealed class ExceptionAnswerTests
         Assert.DoesNotContain(" at ", body);
     }
 
+    [Fact]
+    public async Task The_exception_is_still_logged_as_an_error_with_its_detail()
+    {
+        var errors = new ErrorLog();
+        await using var server = await ServiceAsync(errors);
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+
+        using var response = await client.GetAsync("/throws");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains(errors.Exceptions, e => e is InvalidOperationException { Message: Secret });
+    }
+
     [Theory]
     [InlineData("GET", "/nowhere", HttpStatusCode.NotFound)]
     [InlineData("DELETE", "/throws", HttpStatusCode.MethodNotAllowed)]
@@ -73,7 +88,8 @@ public sealed class ExceptionAnswerTests
     [Fact]
     public async Task A_malformed_chunked_body_is_a_400_problem_not_a_500()
     {
-        await using var server = await ServiceAsync();
+        var errors = new ErrorLog();
+        await using var server = await ServiceAsync(errors);
         // "zz" is no chunk size: Kestrel throws from the body stream inside the handler.
         string answer = await RawHttp.SendAsync(server.BaseAddress,
             "PUT /reads HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n");
@@ -81,5 +97,32 @@ public sealed class ExceptionAnswerTests
         Assert.StartsWith("HTTP/1.1 400", answer);
         Assert.Contains("application/problem+json", answer);
         Assert.DoesNotContain("Exception", answer);
+        Assert.Empty(errors.Exceptions); // the client's mistake, not an error of the service
+    }
+
+    /// <summary>The exceptions logged at Error or above.</summary>
+    private sealed class ErrorLog : ILoggerProvider, ILogger
+    {
+        private readonly List<Exception> _exceptions = [];
+
+        public IReadOnlyList<Exception> Exceptions
+        {
+            get { lock (_exceptions) return [.. _exceptions]; }
+        }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Error && exception is not null) lock (_exceptions) _exceptions.Add(exception);
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
