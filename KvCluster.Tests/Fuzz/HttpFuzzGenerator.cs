@@ -213,7 +213,7 @@ internal sealed class HttpFuzzGenerator(int seed, string runId, int nodes)
             Operation = LogOperation.Put, Key = $"fz/{runId}/append", Value = RandomBytes(20), RequestId = "fz-" + runId, OriginNode = "fuzz",
         };
         var bytes = AppendWireFormat.EncodeRequest([command, command with { Operation = LogOperation.Delete }]).ToList();
-        for (int i = _random.Next(1, 4); i > 0; i--)
+        for (int i = _random.Next(1, 4); i > 0 && bytes.Count > 0; i--)
         {
             int at = _random.Next(bytes.Count);
             switch (_random.Next(3))
