@@ -21,7 +21,6 @@ catch (InsecureConfigurationException refused)
     Console.Error.WriteLine($"The coordinator refuses to start: {refused.Message}");
     return 1;
 }
-builder.Services.AddProblemDetails();
 builder.Services.Configure<CoordinatorOptions>(builder.Configuration.GetSection("Kv"));
 
 var retention = builder.Configuration.GetSection("Kv").Get<CoordinatorOptions>() ?? new CoordinatorOptions();
@@ -39,7 +38,7 @@ builder.Services.AddSingleton<AppendBatcher>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AppendBatcher>());
 
 var app = builder.Build();
-app.UseStatusCodePages();
+app.UseServiceDefaults();
 app.UseKvSecurity();
 app.MapCoordinatorApi();
 app.Run();

@@ -27,7 +27,6 @@ catch (InsecureConfigurationException refused)
     Console.Error.WriteLine($"The node refuses to start: {refused.Message}");
     return 1;
 }
-builder.Services.AddProblemDetails();
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));
 
 builder.AddRedisReplicatedLog();
@@ -66,7 +65,7 @@ builder.Services.AddCompatibility();
 builder.Services.AddHealthChecks().AddCheck<NodeReadinessCheck>("replica");
 
 var app = builder.Build();
-app.UseStatusCodePages();
+app.UseServiceDefaults();
 app.UseKvSecurity();
 app.MapNodeApi();
 app.Run();

@@ -7,6 +7,7 @@ using KvCluster.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,13 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
 
         builder.AddDefaultHealthChecks();
+
+        // Errors are problem+json (RFC 9457), an unhandled exception included.
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
+        builder.Services.AddExceptionHandler<UnhandledExceptions>();
+        builder.Services.Configure<ExceptionHandlerOptions>(UnhandledExceptions.Configure);
+        builder.Services.Configure<KestrelServerOptions>(RequestBodyLimits.Apply);
 
         builder.Services.AddServiceDiscovery();
 
@@ -116,6 +124,17 @@ public static class Extensions
             .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthCheckTags.Live]);
 
         return builder;
+    }
+
+    /// <summary>
+    /// The middleware every service puts first: unhandled exceptions and bare status codes (404, 405, ...) answered
+    /// as problem+json without internal detail (<see cref="UnhandledExceptions"/>).
+    /// </summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
     }
 
     public static WebApplication MapDefaultEndpoints(this WebApplication app)

@@ -16,7 +16,9 @@ internal static class AppendEndpoints
         // services and Results.Bytes each go through the request's service scope, which this route, called for
         // every batch of writes, otherwise never needs.
         var batcher = app.ServiceProvider.GetRequiredService<AppendBatcher>();
-        app.MapPost("/v1/append", context => AnswerAsync(context, batcher)).RequireAuthorization(KvPolicies.Internal);
+        app.MapPost("/v1/append", context => AnswerAsync(context, batcher))
+            .WithRequestBodyLimit(AppendWireFormat.MaxRequestBytes)
+            .RequireAuthorization(KvPolicies.Internal);
     }
 
     private static async Task AnswerAsync(HttpContext context, AppendBatcher batcher) =>
@@ -29,10 +31,15 @@ internal static class AppendEndpoints
             return Results.Problem(title: "Unsupported append format", detail: $"Send {AppendWireFormat.ContentType}.",
                 statusCode: StatusCodes.Status415UnsupportedMediaType);
         }
-        if (context.Request.ContentLength is not long length || length > AppendWireFormat.MaxRequestBytes)
+        if (context.Request.ContentLength is not long length)
         {
-            return Results.Problem(title: "Bad append length", detail: $"An append needs a Content-Length of at most {AppendWireFormat.MaxRequestBytes} bytes.",
-                statusCode: StatusCodes.Status400BadRequest);
+            return Results.Problem(title: "Bad append length", detail: "An append needs a Content-Length.",
+                statusCode: StatusCodes.Status411LengthRequired);
+        }
+        if (length > AppendWireFormat.MaxRequestBytes)
+        {
+            return Results.Problem(title: "Append too large", detail: $"An append is limited to {AppendWireFormat.MaxRequestBytes} bytes.",
+                statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
         // The body comes from a pool: a batch of large values is a large-object-heap array, and one per request made
@@ -64,7 +71,8 @@ internal static class AppendEndpoints
             }
             catch (Exception e) when (e is LogUnavailableException or AppendQueueFullException)
             {
-                return Results.Problem(title: "The log is unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.Problem(title: "The log is unavailable", detail: e is LogUnavailableException log ? log.PublicReason : e.Message,
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         }
         finally

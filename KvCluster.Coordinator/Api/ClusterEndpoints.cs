@@ -18,7 +18,7 @@ internal static class ClusterEndpoints
             }
             catch (LogUnavailableException e)
             {
-                return Results.Problem(title: "Redis is unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.Problem(title: "Redis is unavailable", detail: e.PublicReason, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
         }).RequireAccess(KvPolicies.Read);
     }

@@ -29,10 +29,17 @@ public static class AppendWireFormat
     /// <summary>How many bytes <see cref="WriteRequest"/> writes for <paramref name="commands"/>.</summary>
     public static int GetRequestLength(IReadOnlyList<AppendCommand> commands)
     {
-        int size = Magic.Length + 4;
-        foreach (var command in commands) size += 4 + (command.Encoded.IsEmpty ? EntryBlob.GetEncodedLength(command) : command.Encoded.Length);
+        int size = HeaderLength;
+        foreach (var command in commands) size += GetCommandLength(command);
         return size;
     }
+
+    /// <summary>Bytes of a request before its first command.</summary>
+    public const int HeaderLength = 8;
+
+    /// <summary>How many bytes <paramref name="command"/> adds to a request: its length field and its bytes.</summary>
+    public static int GetCommandLength(AppendCommand command) =>
+        4 + (command.Encoded.IsEmpty ? EntryBlob.GetEncodedLength(command) : command.Encoded.Length);
 
     /// <summary>Writes the request body for <paramref name="commands"/> at the start of <paramref name="destination"/>; returns its length.</summary>
     public static int WriteRequest(IReadOnlyList<AppendCommand> commands, Span<byte> destination)
@@ -66,13 +73,18 @@ public static class AppendWireFormat
     /// </summary>
     public static AppendCommand[] DecodeRequest(ReadOnlyMemory<byte> body)
     {
-        if (body.Length < Magic.Length + 4 || !body.Span[..Magic.Length].SequenceEqual(Magic))
+        if (body.Length < HeaderLength || !body.Span[..Magic.Length].SequenceEqual(Magic))
         {
             throw new FormatException("Not a KvCluster append request (bad magic).");
         }
         int count = BinaryPrimitives.ReadInt32LittleEndian(body.Span[Magic.Length..]);
-        if (count < 1 || count > body.Length) throw new FormatException($"An append request cannot hold {count} commands.");
-        var rest = body[(Magic.Length + 4)..];
+        // Checked against what the bytes can hold before the array is sized by it: a 64 MiB body claiming a command
+        // per byte would otherwise cost a 512 MB array before the first command is found missing.
+        if (count < 1 || count > (body.Length - HeaderLength) / (4 + EntryBlob.MinEncodedLength))
+        {
+            throw new FormatException($"An append request of {body.Length} bytes cannot hold {count} commands.");
+        }
+        var rest = body[HeaderLength..];
         var commands = new AppendCommand[count];
         for (int i = 0; i < count; i++)
         {

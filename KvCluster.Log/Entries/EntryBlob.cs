@@ -14,6 +14,9 @@ public static class EntryBlob
     // Encoding writes into an array of the exact size: one allocation and one copy of the value per command
     // (a growing buffer copied out at the end cost three of each, measured in KvCluster.Benchmarks).
 
+    /// <summary>The fewest bytes a command takes: the operation and eight empty fields.</summary>
+    public const int MinEncodedLength = 1 + 8 * sizeof(int);
+
     public static byte[] Encode(AppendCommand command)
     {
         var bytes = new byte[GetEncodedLength(command)];

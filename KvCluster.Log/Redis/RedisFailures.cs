@@ -11,7 +11,8 @@ internal static class RedisFailures
     /// </summary>
     public static bool IsUnavailable(Exception e) => e is RedisConnectionException or RedisTimeoutException or RedisServerException;
 
-    public static LogUnavailableException Unavailable(Exception e) => new($"Redis: {e.Message}", e);
+    public static LogUnavailableException Unavailable(Exception e) =>
+        new($"Redis: {e.Message}", e, publicReason: "Redis is unreachable or refused the call.");
 
     /// <summary>Awaits <paramref name="call"/>, turning Redis's failures into <see cref="LogUnavailableException"/>.</summary>
     public static async Task<T> Guard<T>(Task<T> call, CancellationToken cancellationToken)

@@ -11,9 +11,11 @@ internal static class BodyReader
         long? declared = request.ContentLength;
         if (declared > limit) return null;
 
-        // Kestrel stops a chunked body at the limit with a 413 of its own; we catch it to answer in our format.
+        // Kestrel stops a chunked body over its limit with a 413 of its own; we catch it to answer in our format. It
+        // counts the chunks' framing (size lines, CRLFs) too, so it gets room for that: the loop below holds the value
+        // itself to the limit exactly (a chunked value of exactly the limit was refused).
         var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit;
+        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit + ChunkFramingAllowance(limit);
 
         try
         {
@@ -39,4 +41,7 @@ internal static class BodyReader
             return null;
         }
     }
+
+    // A chunk of 4 KiB or more costs at most 12 bytes of framing; smaller chunks than that may find the limit lower.
+    private static long ChunkFramingAllowance(int limit) => limit / 256 + 1024;
 }

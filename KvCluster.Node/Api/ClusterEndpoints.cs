@@ -17,7 +17,7 @@ internal static class ClusterEndpoints
             }
             catch (LogUnavailableException e)
             {
-                return Problems.Unavailable("Redis is unavailable", e.Message);
+                return Problems.Unavailable("Redis is unavailable", e.PublicReason);
             }
         }).RequireAccess(KvPolicies.Read);
     }

@@ -53,15 +53,32 @@ public sealed class CoordinatorClient : BackgroundService
     private async Task SendLoopAsync(CancellationToken stoppingToken)
     {
         var batch = new List<PendingCommand>();
+        // A write that would have taken its batch past the coordinator's request limit opens the next batch.
+        PendingCommand? carried = null;
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            while (carried is not null || await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 batch.Clear();
+                long bytes = AppendWireFormat.HeaderLength;
+                if (carried is not null)
+                {
+                    batch.Add(carried);
+                    bytes += AppendWireFormat.GetCommandLength(carried.Command);
+                    carried = null;
+                }
                 while (batch.Count < _options.MaxCommandsPerAppend && _queue.Reader.TryRead(out var next))
                 {
                     // A write past its deadline has been answered already ("may still take effect"): don't send it.
-                    if (!next.Abandoned) batch.Add(next);
+                    if (next.Abandoned) continue;
+                    int length = AppendWireFormat.GetCommandLength(next.Command);
+                    if (batch.Count > 0 && bytes + length > AppendWireFormat.MaxRequestBytes)
+                    {
+                        carried = next;
+                        break;
+                    }
+                    batch.Add(next);
+                    bytes += length;
                 }
                 if (batch.Count > 0) await SendAsync(batch, stoppingToken).ConfigureAwait(false);
             }
@@ -72,6 +89,7 @@ public sealed class CoordinatorClient : BackgroundService
         finally
         {
             _queue.Writer.TryComplete();
+            carried?.Waiter.Failed(new LogUnavailableException("The node is stopping."));
             while (_queue.Reader.TryRead(out var left)) left.Waiter.Failed(new LogUnavailableException("The node is stopping."));
         }
     }
@@ -111,7 +129,8 @@ public sealed class CoordinatorClient : BackgroundService
             if (!response.IsSuccessStatusCode)
             {
                 string detail = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-                throw new LogUnavailableException($"The coordinator answered {(int)response.StatusCode}: {detail}");
+                throw new LogUnavailableException($"The coordinator answered {(int)response.StatusCode}: {detail}", null,
+                    publicReason: $"The coordinator answered {(int)response.StatusCode}.");
             }
             var outcomes = AppendWireFormat.DecodeResponse(await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false));
             answered = true;
@@ -133,7 +152,7 @@ public sealed class CoordinatorClient : BackgroundService
                                     || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            var failure = e as LogUnavailableException ?? new LogUnavailableException(e.Message, e);
+            var failure = e as LogUnavailableException ?? new LogUnavailableException(e.Message, e, publicReason: "The coordinator could not be reached.");
             foreach (var pending in batch) pending.Waiter.Failed(failure);
         }
         finally

@@ -43,7 +43,7 @@ public sealed class ReadGate(ReplicaState replica, ReadBarrier barrier, IOptions
         }
         catch (LogUnavailableException e)
         {
-            return $"The log head could not be read from Redis ({e.Message}); read with consistency=local to get this node's data.";
+            return $"The log head could not be read from Redis ({e.PublicReason}); read with consistency=local to get this node's data.";
         }
     }
 }

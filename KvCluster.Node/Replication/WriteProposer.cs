@@ -78,7 +78,7 @@ public sealed class WriteProposer
             }
             catch (LogUnavailableException e)
             {
-                return new WriteOutcome.Unavailable($"The write could not be sequenced: {e.Message}");
+                return new WriteOutcome.Unavailable($"The write could not be sequenced: {e.PublicReason}");
             }
             catch (WriteTimedOutException) when (!pending.IsSequenced)
             {

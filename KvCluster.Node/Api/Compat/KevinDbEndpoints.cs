@@ -31,7 +31,7 @@ internal static class KevinDbEndpoints
     private static async Task<IResult> PutAsync(HttpContext context, WriteProposer proposer, IOptions<NodeOptions> options)
     {
         const string failed = "Error in PUT";
-        var request = await ReadRequestAsync(context, options, failed);
+        var request = await ReadRequestAsync(context, options, failed, withValue: true);
         if (request.Refusal is { } refusal) return refusal;
         if (KeyCharacters(request.Key) > MaxKeyCharacters) return Error(400, "Key is too long", failed, request.MinSeq);
         if (request.Body.Value is not { } value) return Error(400, "Value is missing", failed, request.MinSeq);
@@ -50,7 +50,7 @@ internal static class KevinDbEndpoints
     private static async Task<IResult> GetAsync(HttpContext context, ReplicaState replica, ReadGate gate, IOptions<NodeOptions> options)
     {
         const string failed = "Error in GET";
-        var request = await ReadRequestAsync(context, options, failed);
+        var request = await ReadRequestAsync(context, options, failed, withValue: false);
         if (request.Refusal is { } refusal) return refusal;
 
         var consistency = request.MinSeq > 0 ? ReadConsistency.Session : ReadConsistency.Linearizable;
@@ -79,7 +79,7 @@ internal static class KevinDbEndpoints
     private static async Task<IResult> DeleteAsync(HttpContext context, WriteProposer proposer, IOptions<NodeOptions> options)
     {
         const string failed = "Error in DELETE";
-        var request = await ReadRequestAsync(context, options, failed);
+        var request = await ReadRequestAsync(context, options, failed, withValue: false);
         if (request.Refusal is { } refusal) return refusal;
 
         var outcome = await proposer.ProposeAsync(LogOperation.Delete, request.Key, ReadOnlyMemory<byte>.Empty, "", Precondition.None, "",
@@ -92,9 +92,10 @@ internal static class KevinDbEndpoints
     /// <summary>What every kevinDB request starts with: the body, its causal metadata, the key — or the 4xx refusing them.</summary>
     private readonly record struct KevinDbRequest(string Key, CompatRequestBody Body, long MinSeq, IResult? Refusal);
 
-    private static async Task<KevinDbRequest> ReadRequestAsync(HttpContext context, IOptions<NodeOptions> options, string failed)
+    private static async Task<KevinDbRequest> ReadRequestAsync(HttpContext context, IOptions<NodeOptions> options, string failed,
+        bool withValue)
     {
-        var bytes = await CompatBody.ReadAsync(context, options);
+        var bytes = withValue ? await CompatBody.ReadAsync(context, options) : await CompatBody.ReadEnvelopeAsync(context);
         if (bytes is null) return Refuse(Error(413, "Request body is too large", failed, 0));
         if (!CompatRequestBody.TryParse(bytes, context.Request.ContentType, out var body, out string bodyError))
         {

@@ -1,6 +1,5 @@
 using KvCluster.Log;
 using KvCluster.Log.Membership;
-using Microsoft.Extensions.Options;
 using KvCluster.ServiceDefaults.Security;
 
 namespace KvCluster.Node.Api.Compat;
@@ -29,15 +28,14 @@ internal static class KevinDbViewEndpoints
         }
         catch (LogUnavailableException e)
         {
-            return Error(503, "Redis is unavailable: " + e.Message, "Error in GET");
+            return Error(503, "Redis is unavailable: " + e.PublicReason, "Error in GET");
         }
     }
 
-    private static async Task<IResult> PutAsync(HttpContext context, ClusterMembership membership, ViewOverrides overrides,
-        IOptions<NodeOptions> options)
+    private static async Task<IResult> PutAsync(HttpContext context, ClusterMembership membership, ViewOverrides overrides)
     {
         const string failed = "Error in PUT";
-        var request = await ReadAddressAsync(context, options, failed);
+        var request = await ReadAddressAsync(context, failed);
         if (request.Refusal is { } refusal) return refusal;
         string address = request.Address;
         try
@@ -50,15 +48,14 @@ internal static class KevinDbViewEndpoints
         }
         catch (LogUnavailableException e)
         {
-            return Error(503, "Redis is unavailable: " + e.Message, failed);
+            return Error(503, "Redis is unavailable: " + e.PublicReason, failed);
         }
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, ClusterMembership membership, ViewOverrides overrides,
-        IOptions<NodeOptions> options)
+    private static async Task<IResult> DeleteAsync(HttpContext context, ClusterMembership membership, ViewOverrides overrides)
     {
         const string failed = "Error in DELETE";
-        var request = await ReadAddressAsync(context, options, failed);
+        var request = await ReadAddressAsync(context, failed);
         if (request.Refusal is { } refusal) return refusal;
         try
         {
@@ -70,15 +67,15 @@ internal static class KevinDbViewEndpoints
         }
         catch (LogUnavailableException e)
         {
-            return Error(503, "Redis is unavailable: " + e.Message, failed);
+            return Error(503, "Redis is unavailable: " + e.PublicReason, failed);
         }
     }
 
     private readonly record struct AddressRequest(string Address, IResult? Refusal);
 
-    private static async Task<AddressRequest> ReadAddressAsync(HttpContext context, IOptions<NodeOptions> options, string failed)
+    private static async Task<AddressRequest> ReadAddressAsync(HttpContext context, string failed)
     {
-        var bytes = await CompatBody.ReadAsync(context, options);
+        var bytes = await CompatBody.ReadEnvelopeAsync(context);
         if (bytes is null) return new("", Error(413, "Request body is too large", failed));
         if (!CompatRequestBody.TryParse(bytes, context.Request.ContentType, out var body, out string bodyError))
         {
