@@ -96,9 +96,12 @@ public sealed partial class ClusterFuzzTests(SharedCluster shared, ITestOutputHe
     {
         var cluster = shared.For(output);
         var target = service == FuzzRequest.Coordinator ? cluster.Coordinator : cluster.Nodes[service];
-        string contentType = path == "/v1/append" ? KvCluster.Log.Entries.AppendWireFormat.ContentType : "application/json";
+        bool append = path == "/v1/append";
+        string contentType = append ? KvCluster.Log.Entries.AppendWireFormat.ContentType : "application/json";
+        // An append shows the internal key, as a node would: without it the answer is 401 before the body counts.
+        string internalKey = append ? $"{TestCluster.InternalKeyHeader}: {cluster.InternalKey}\r\n" : "";
         byte[] request = System.Text.Encoding.ASCII.GetBytes($"{method} {path} HTTP/1.1\r\nHost: {target.Url.Authority}\r\n" +
-            $"Content-Type: {contentType}\r\nContent-Length: {contentLength}\r\n\r\n");
+            $"Content-Type: {contentType}\r\nContent-Length: {contentLength}\r\n{internalKey}\r\n");
 
         var answer = await RawHttpExchange.SendAsync(target.Url, request, halfClose: false, isHead: false, RequestTimeout);
 

@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
+using KvCluster.Tests.Security;
+
 namespace KvCluster.Tests.ServiceDefaults;
 
 /// <summary>
@@ -66,6 +68,7 @@ public sealed class LargeBatchAppendTests
             ["services:coordinator:http:0"] = coordinator.ToString(),
             ["Kv:NodeId"] = "node-1",
             ["Kv:MaxConcurrentAppends"] = "1",
+            [TestInternalKey.Setting.Key] = TestInternalKey.Value,
         });
         builder.AddServiceDefaults();
         builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));

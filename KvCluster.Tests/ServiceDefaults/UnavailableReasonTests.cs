@@ -5,6 +5,7 @@ using KvCluster.Log.Redis;
 using KvCluster.Node;
 using KvCluster.Node.Replication;
 using KvCluster.Node.StateMachine;
+using KvCluster.Tests.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -63,6 +64,7 @@ public sealed class UnavailableReasonTests
         {
             ["services:coordinator:http:0"] = coordinator.ToString(),
             ["Kv:NodeId"] = "node-1",
+            [TestInternalKey.Setting.Key] = TestInternalKey.Value,
         });
         builder.AddServiceDefaults();
         builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));
