@@ -57,6 +57,25 @@ public sealed class AuthClusterTests(AuthCluster shared, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Health_is_open_to_probes_and_only_an_admin_reads_why_each_check_stands_as_it_does()
+    {
+        var cluster = shared.For(output);
+
+        // The node's own check always says how far it has applied; why a Redis check fails would name hosts and ports.
+        foreach (var (token, explained) in new (string?, bool)[] { (null, false), (AuthCluster.Reader, false), (AuthCluster.Writer, false), (cluster.AdminToken, true) })
+        {
+            using var client = TestCluster.CreateClient(cluster.Nodes[0].Url, token);
+            using var response = await client.GetAsync("/health");
+            using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var checks = body.RootElement.GetProperty("checks").EnumerateArray().ToArray();
+            Assert.Contains(checks, check => check.GetProperty("name").GetString() == "replica");
+            Assert.Equal(explained, checks.Any(check => check.TryGetProperty("description", out _)));
+        }
+    }
+
+    [Fact]
     public async Task The_internal_routes_refuse_outsiders_with_no_token_and_with_the_admin_token()
     {
         var cluster = shared.For(output);
