@@ -14,6 +14,8 @@ public sealed record AppendCommand
     public required string RequestId { get; init; }
     public string TraceParent { get; init; } = "";
     public string OriginNode { get; init; } = "";
+    /// <summary>The lease a put attaches its key to, or "" (docs/architecture.md §8).</summary>
+    public string Lease { get; init; } = "";
     /// <summary>The command as <see cref="EntryBlob"/> bytes when it arrived encoded; empty means encode when needed.</summary>
     public ReadOnlyMemory<byte> Encoded { get; init; }
 }

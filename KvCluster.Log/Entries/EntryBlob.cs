@@ -7,7 +7,9 @@ namespace KvCluster.Log.Entries;
 /// One command as bytes — the form it has on the node → coordinator wire and in the stream's "e" field, so the
 /// coordinator passes it through without re-encoding and nodes decode one field instead of a dozen.
 /// Layout: byte operation, then eight fields, each an int32 little-endian length and its bytes: key, value,
-/// content type, precondition, idempotency key, request id, traceparent, origin node (text as UTF-8).
+/// content type, precondition, idempotency key, request id, traceparent, origin node (text as UTF-8); then, only
+/// for a put attached to a lease, a ninth field: the lease id. Commands without a lease keep the eight-field form,
+/// so entries written before leases existed decode unchanged.
 /// </summary>
 public static class EntryBlob
 {
@@ -28,21 +30,21 @@ public static class EntryBlob
     {
         string precondition = entry.Precondition.Encode();
         var bytes = new byte[EncodedLength(entry.Key, entry.Value.Length, entry.ContentType, precondition, entry.IdempotencyKey,
-            entry.RequestId, entry.TraceParent, entry.OriginNode)];
+            entry.RequestId, entry.TraceParent, entry.OriginNode, entry.Lease)];
         Write(bytes, entry.Operation, entry.Key, entry.Value.Span, entry.ContentType, precondition, entry.IdempotencyKey,
-            entry.RequestId, entry.TraceParent, entry.OriginNode);
+            entry.RequestId, entry.TraceParent, entry.OriginNode, entry.Lease);
         return bytes;
     }
 
     /// <summary>How many bytes <see cref="Write"/> writes for <paramref name="command"/>.</summary>
     public static int GetEncodedLength(AppendCommand command) =>
         EncodedLength(command.Key, command.Value.Length, command.ContentType, command.Precondition.Encode(), command.IdempotencyKey,
-            command.RequestId, command.TraceParent, command.OriginNode);
+            command.RequestId, command.TraceParent, command.OriginNode, command.Lease);
 
     /// <summary>Writes <paramref name="command"/> at the start of <paramref name="destination"/>; returns the bytes written.</summary>
     public static int Write(AppendCommand command, Span<byte> destination) =>
         Write(destination, command.Operation, command.Key, command.Value.Span, command.ContentType, command.Precondition.Encode(),
-            command.IdempotencyKey, command.RequestId, command.TraceParent, command.OriginNode);
+            command.IdempotencyKey, command.RequestId, command.TraceParent, command.OriginNode, command.Lease);
 
     /// <summary>
     /// The log entry whose command is <paramref name="blob"/>, with what the sequencer gave it: its seq, time and chain
@@ -63,6 +65,7 @@ public static class EntryBlob
             RequestId = command.RequestId,
             TraceParent = command.TraceParent,
             OriginNode = command.OriginNode,
+            Lease = command.Lease,
             SequencedAtUnixMs = sequencedAtUnixMs,
             ChainHash = chainHash,
             ChainFormat = chainFormat,
@@ -79,7 +82,7 @@ public static class EntryBlob
         var rest = blob;
         if (rest.Length < 1) throw new FormatException("An encoded command is empty.");
         var operation = (LogOperation)rest.Span[0];
-        if (operation is not (LogOperation.Put or LogOperation.Delete)) throw new FormatException($"Unknown operation {(byte)operation}.");
+        if (!Enum.IsDefined(operation)) throw new FormatException($"Unknown operation {(byte)operation}.");
         rest = rest[1..];
         string key = Text(ref rest);
         var value = Field(ref rest);
@@ -89,8 +92,10 @@ public static class EntryBlob
         string requestId = Text(ref rest);
         string traceParent = Text(ref rest);
         string origin = Text(ref rest);
+        string lease = rest.IsEmpty ? "" : Text(ref rest);
         if (!rest.IsEmpty) throw new FormatException("Bytes follow the last field of an encoded command.");
-        if (key.Length == 0) throw new FormatException("A command has no key.");
+        if (lease.Length > 0 && operation != LogOperation.Put) throw new FormatException("Only a put can name a lease.");
+        if (key.Length == 0 && operation != LogOperation.Txn) throw new FormatException("A command has no key.");
         if (requestId.Length == 0) throw new FormatException("A command has no request id.");
         return new AppendCommand
         {
@@ -103,18 +108,20 @@ public static class EntryBlob
             RequestId = requestId,
             TraceParent = traceParent,
             OriginNode = origin,
+            Lease = lease,
             Encoded = blob,
         };
     }
 
     private static int EncodedLength(string key, int valueLength, string contentType, string precondition, string idempotencyKey,
-        string requestId, string traceParent, string origin) =>
+        string requestId, string traceParent, string origin, string lease) =>
         1 + 8 * sizeof(int) + valueLength + Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(contentType)
         + Encoding.UTF8.GetByteCount(precondition) + Encoding.UTF8.GetByteCount(idempotencyKey) + Encoding.UTF8.GetByteCount(requestId)
-        + Encoding.UTF8.GetByteCount(traceParent) + Encoding.UTF8.GetByteCount(origin);
+        + Encoding.UTF8.GetByteCount(traceParent) + Encoding.UTF8.GetByteCount(origin)
+        + (lease.Length == 0 ? 0 : sizeof(int) + Encoding.UTF8.GetByteCount(lease));
 
     private static int Write(Span<byte> destination, LogOperation operation, string key, ReadOnlySpan<byte> value, string contentType,
-        string precondition, string idempotencyKey, string requestId, string traceParent, string origin)
+        string precondition, string idempotencyKey, string requestId, string traceParent, string origin, string lease)
     {
         destination[0] = (byte)operation;
         int at = 1;
@@ -126,6 +133,7 @@ public static class EntryBlob
         at += WriteText(destination[at..], requestId);
         at += WriteText(destination[at..], traceParent);
         at += WriteText(destination[at..], origin);
+        if (lease.Length > 0) at += WriteText(destination[at..], lease);
         return at;
     }
 

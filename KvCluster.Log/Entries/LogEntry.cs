@@ -23,6 +23,8 @@ public sealed record LogEntry
     public string TraceParent { get; init; } = "";
     /// <summary>Id of the node that forwarded the write.</summary>
     public string OriginNode { get; init; } = "";
+    /// <summary>The lease a put attaches its key to, or "" (docs/architecture.md §8).</summary>
+    public string Lease { get; init; } = "";
     /// <summary>Redis server time at sequencing, Unix milliseconds; deterministic for every replica.</summary>
     public long SequencedAtUnixMs { get; init; }
     /// <summary>The entry's command as stored in the stream (<see cref="EntryBlob"/>), which the chain hash covers; empty when built in code.</summary>

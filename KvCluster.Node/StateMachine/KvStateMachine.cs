@@ -61,9 +61,10 @@ public sealed partial class KvStateMachine
 
     /// <summary>
     /// Applies the next entry of the log. It must be entry <c>AppliedSeq + 1</c>, otherwise
-    /// <see cref="LogGapException"/> is thrown and nothing changes.
+    /// <see cref="LogGapException"/> is thrown and nothing changes. Each key the entry changed is added to
+    /// <paramref name="changes"/> when one is given (the watch streams' feed), in the order it changed.
     /// </summary>
-    public ApplyResult Apply(LogEntry entry)
+    public ApplyResult Apply(LogEntry entry, ICollection<KvChange>? changes = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
         lock (_applyLock)
@@ -86,8 +87,8 @@ public sealed partial class KvStateMachine
             {
                 result = entry.Operation switch
                 {
-                    LogOperation.Put => ApplyPut(entry),
-                    LogOperation.Delete => ApplyDelete(entry),
+                    LogOperation.Put => ApplyPut(entry, changes),
+                    LogOperation.Delete => ApplyDelete(entry, changes),
                     _ => throw new UnreachableException(),
                 };
                 if (entry.IdempotencyKey.Length > 0)
@@ -191,7 +192,7 @@ public sealed partial class KvStateMachine
         }
     }
 
-    private ApplyResult ApplyPut(LogEntry entry)
+    private ApplyResult ApplyPut(LogEntry entry, ICollection<KvChange>? changes)
     {
         _records.TryGetValue(entry.Key, out var current);
         if (!PreconditionHolds(entry.Precondition, current))
@@ -202,6 +203,7 @@ public sealed partial class KvStateMachine
             _contentTypes.Intern(entry.ContentType),
             version: entry.Seq,
             createdSeq: current?.CreatedSeq ?? entry.Seq);
+        changes?.Add(new KvChange(entry.Seq, entry.Key, KvChangeKind.Put, entry.Seq, written.ContentType, written.Value));
 
         if (current is null)
         {
@@ -220,7 +222,7 @@ public sealed partial class KvStateMachine
         return new ApplyResult(ApplyOutcome.Updated, entry.Seq);
     }
 
-    private ApplyResult ApplyDelete(LogEntry entry)
+    private ApplyResult ApplyDelete(LogEntry entry, ICollection<KvChange>? changes)
     {
         _records.TryGetValue(entry.Key, out var current);
         if (!PreconditionHolds(entry.Precondition, current))
@@ -235,6 +237,7 @@ public sealed partial class KvStateMachine
         }
         Volatile.Write(ref _count, _count - 1);
         Volatile.Write(ref _valueBytes, _valueBytes - current.Size);
+        changes?.Add(new KvChange(entry.Seq, entry.Key, KvChangeKind.Delete, entry.Seq, "", ReadOnlyMemory<byte>.Empty));
         return new ApplyResult(ApplyOutcome.Deleted, entry.Seq);
     }
 
