@@ -49,7 +49,7 @@ public sealed class NodeMetrics
     {
         if (!_writes.Enabled) return;
         _writes.Add(1,
-            new KeyValuePair<string, object?>("kv.operation", operation == LogOperation.Put ? "put" : "delete"),
+            new KeyValuePair<string, object?>("kv.operation", LogOperationNames.Of(operation)),
             new KeyValuePair<string, object?>("kv.write.outcome", Describe(outcome)));
     }
 

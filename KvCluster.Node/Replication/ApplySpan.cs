@@ -24,7 +24,7 @@ internal static class ApplySpan
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("kv.seq", entry.Seq);
-            activity.SetTag("kv.operation", entry.Operation == LogOperation.Put ? "put" : "delete");
+            activity.SetTag("kv.operation", LogOperationNames.Of(entry.Operation));
             activity.SetTag("kv.origin_node", entry.OriginNode);
         }
         return activity;

@@ -31,16 +31,24 @@ public sealed class WriteProposer
         _options = options.Value;
     }
 
-    public async Task<WriteOutcome> ProposeAsync(LogOperation operation, string key, ReadOnlyMemory<byte> value, string contentType,
-        Precondition precondition, string idempotencyKey, CancellationToken cancellationToken)
+    public Task<WriteOutcome> ProposeAsync(LogOperation operation, string key, ReadOnlyMemory<byte> value, string contentType,
+        Precondition precondition, string idempotencyKey, CancellationToken cancellationToken) =>
+        ProposeAsync(new ProposedWrite(operation, key)
+        {
+            Value = value,
+            ContentType = contentType,
+            Precondition = precondition,
+            IdempotencyKey = idempotencyKey,
+        }, cancellationToken);
+
+    public async Task<WriteOutcome> ProposeAsync(ProposedWrite write, CancellationToken cancellationToken)
     {
-        var outcome = await ProposeOnceAsync(operation, key, value, contentType, precondition, idempotencyKey, cancellationToken);
-        _metrics.RecordWrite(operation, outcome);
+        var outcome = await ProposeOnceAsync(write, cancellationToken);
+        _metrics.RecordWrite(write.Operation, outcome);
         return outcome;
     }
 
-    private async Task<WriteOutcome> ProposeOnceAsync(LogOperation operation, string key, ReadOnlyMemory<byte> value, string contentType,
-        Precondition precondition, string idempotencyKey, CancellationToken cancellationToken)
+    private async Task<WriteOutcome> ProposeOnceAsync(ProposedWrite write, CancellationToken cancellationToken)
     {
         if (_replica.Divergence is { } divergence) return new WriteOutcome.Refused($"This node is rebuilding its state: {divergence}.");
         if (_replica.Lag > _options.MaxApplyLag)
@@ -51,12 +59,13 @@ public sealed class WriteProposer
         string requestId = _requestIdPrefix + Interlocked.Increment(ref _counter).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var command = new AppendCommand
         {
-            Operation = operation,
-            Key = key,
-            Value = value,
-            ContentType = contentType,
-            Precondition = precondition,
-            IdempotencyKey = idempotencyKey,
+            Operation = write.Operation,
+            Key = write.Key,
+            Value = write.Value,
+            ContentType = write.ContentType,
+            Precondition = write.Precondition,
+            IdempotencyKey = write.IdempotencyKey,
+            Lease = write.Lease,
             RequestId = requestId,
             // The request's span: each replica's apply span becomes its child (see ApplySpan), and HttpClient
             // carries the same context to the coordinator in the traceparent header.
@@ -95,7 +104,7 @@ public sealed class WriteProposer
                 await _replica.Applied.WaitForAsync(decision.Seq, deadline.Token);
             }
             if (pending.TryGetAppliedHere(out var appliedHere)) return new WriteOutcome.Applied(appliedHere.Seq, appliedHere.Result);
-            if (idempotencyKey.Length > 0 && _replica.Machine.TryGetIdempotentReplay(idempotencyKey, out var replay))
+            if (write.IdempotencyKey.Length > 0 && _replica.Machine.TryGetIdempotentReplay(write.IdempotencyKey, out var replay))
             {
                 return new WriteOutcome.Applied(replay.Seq, replay.Result);
             }

@@ -197,29 +197,8 @@ public sealed partial class KvStateMachine
         _records.TryGetValue(entry.Key, out var current);
         if (!PreconditionHolds(entry.Precondition, current))
             return new ApplyResult(ApplyOutcome.PreconditionFailed, current?.Version ?? 0);
-
-        var written = KvRecord.Own(
-            KvRecord.CopyOf(entry.Value.Span),
-            _contentTypes.Intern(entry.ContentType),
-            version: entry.Seq,
-            createdSeq: current?.CreatedSeq ?? entry.Seq);
-        changes?.Add(new KvChange(entry.Seq, entry.Key, KvChangeKind.Put, entry.Seq, written.ContentType, written.Value));
-
-        if (current is null)
-        {
-            lock (_indexLock)
-            {
-                _records[entry.Key] = written;
-                _index.Add(entry.Key);
-            }
-            Volatile.Write(ref _count, _count + 1);
-            Volatile.Write(ref _valueBytes, _valueBytes + written.Size);
-            return new ApplyResult(ApplyOutcome.Created, entry.Seq);
-        }
-
-        _records[entry.Key] = written;
-        Volatile.Write(ref _valueBytes, _valueBytes + written.Size - current.Size);
-        return new ApplyResult(ApplyOutcome.Updated, entry.Seq);
+        bool created = PutRecord(entry.Seq, entry.Key, entry.Value.Span, entry.ContentType, current, changes);
+        return new ApplyResult(created ? ApplyOutcome.Created : ApplyOutcome.Updated, entry.Seq);
     }
 
     private ApplyResult ApplyDelete(LogEntry entry, ICollection<KvChange>? changes)
@@ -229,16 +208,52 @@ public sealed partial class KvStateMachine
             return new ApplyResult(ApplyOutcome.PreconditionFailed, current?.Version ?? 0);
         if (current is null)
             return new ApplyResult(ApplyOutcome.NotFound, 0);
+        RemoveRecord(entry.Seq, entry.Key, current, "", changes);
+        return new ApplyResult(ApplyOutcome.Deleted, entry.Seq);
+    }
 
+    /// <summary>
+    /// Writes <paramref name="key"/> at <paramref name="seq"/>, replacing <paramref name="current"/> (its record now, or
+    /// null): the one place a key's record is written, whichever entry writes it. True when the key was created.
+    /// </summary>
+    private bool PutRecord(long seq, string key, ReadOnlySpan<byte> value, string contentType, KvRecord? current,
+        ICollection<KvChange>? changes)
+    {
+        var written = KvRecord.Own(
+            KvRecord.CopyOf(value),
+            _contentTypes.Intern(contentType),
+            version: seq,
+            createdSeq: current?.CreatedSeq ?? seq);
+        changes?.Add(new KvChange(seq, key, KvChangeKind.Put, seq, written.ContentType, written.Value));
+
+        if (current is null)
+        {
+            lock (_indexLock)
+            {
+                _records[key] = written;
+                _index.Add(key);
+            }
+            Volatile.Write(ref _count, _count + 1);
+            Volatile.Write(ref _valueBytes, _valueBytes + written.Size);
+            return true;
+        }
+
+        _records[key] = written;
+        Volatile.Write(ref _valueBytes, _valueBytes + written.Size - current.Size);
+        return false;
+    }
+
+    /// <summary>Removes <paramref name="key"/>, whose record is <paramref name="current"/>, at <paramref name="seq"/>: the one place a key is removed.</summary>
+    private void RemoveRecord(long seq, string key, KvRecord current, string cause, ICollection<KvChange>? changes)
+    {
         lock (_indexLock)
         {
-            _index.Remove(entry.Key);
-            _records.TryRemove(entry.Key, out _);
+            _index.Remove(key);
+            _records.TryRemove(key, out _);
         }
         Volatile.Write(ref _count, _count - 1);
         Volatile.Write(ref _valueBytes, _valueBytes - current.Size);
-        changes?.Add(new KvChange(entry.Seq, entry.Key, KvChangeKind.Delete, entry.Seq, "", ReadOnlyMemory<byte>.Empty));
-        return new ApplyResult(ApplyOutcome.Deleted, entry.Seq);
+        changes?.Add(new KvChange(seq, key, KvChangeKind.Delete, seq, "", ReadOnlyMemory<byte>.Empty, cause));
     }
 
     /// <summary>
