@@ -35,7 +35,7 @@ public sealed class LargeBatchAppendTests
             return Results.Bytes(AppendWireFormat.EncodeResponse(outcomes), AppendWireFormat.ContentType);
         }).WithRequestBodyLimit(long.MaxValue));
 
-        using var node = NodeSide(coordinator.BaseAddress);
+        using var node = CoordinatorClientHost.Build(coordinator.BaseAddress, new Dictionary<string, string?> { ["Kv:MaxConcurrentAppends"] = "1" });
         var client = node.Services.GetRequiredService<CoordinatorClient>();
         // Queued before the client starts sending, so they are there to be batched together.
         var value = new byte[1024 * 1024];
@@ -58,22 +58,5 @@ public sealed class LargeBatchAppendTests
 
         Assert.All(sizes, size => Assert.InRange(size, 1, AppendWireFormat.MaxRequestBytes));
         Assert.Equal(100, seq);
-    }
-
-    private static IHost NodeSide(Uri coordinator)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["services:coordinator:http:0"] = coordinator.ToString(),
-            ["Kv:NodeId"] = "node-1",
-            ["Kv:MaxConcurrentAppends"] = "1",
-            [TestInternalKey.Setting.Key] = TestInternalKey.Value,
-        });
-        builder.AddServiceDefaults();
-        builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));
-        builder.Services.AddSingleton(new ReplicaState(new KvStateMachine()));
-        builder.Services.AddCoordinatorClient();
-        return builder.Build();
     }
 }

@@ -39,7 +39,7 @@ public sealed class RetriedAppendTests
                 : Results.Bytes(AppendWireFormat.EncodeResponse(outcomes), AppendWireFormat.ContentType);
         }));
 
-        using var node = NodeSide(coordinator.BaseAddress);
+        using var node = CoordinatorClientHost.Build(coordinator.BaseAddress);
         await node.StartAsync();
         try
         {
@@ -70,22 +70,5 @@ public sealed class RetriedAppendTests
         var log = await sequencer.ReadAfterAsync(0, 100);
         var entry = Assert.Single(log);
         Assert.Equal("node-1-request-1", entry.RequestId);
-    }
-
-    /// <summary>The node's coordinator client as the node registers it, with ServiceDefaults, and nothing else.</summary>
-    private static IHost NodeSide(Uri coordinator)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["services:coordinator:http:0"] = coordinator.ToString(),
-            ["Kv:NodeId"] = "node-1",
-            [TestInternalKey.Setting.Key] = TestInternalKey.Value,
-        });
-        builder.AddServiceDefaults();
-        builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));
-        builder.Services.AddSingleton(new ReplicaState(new KvStateMachine()));
-        builder.Services.AddCoordinatorClient();
-        return builder.Build();
     }
 }

@@ -38,7 +38,7 @@ public sealed class UnavailableReasonTests
     {
         await using var coordinator = await LoopbackServer.StartAsync(app => app.MapPost("/v1/append", () =>
             Results.Problem(title: "Malformed append request", detail: "internal-detail-4711", statusCode: StatusCodes.Status400BadRequest)));
-        using var node = NodeSide(coordinator.BaseAddress);
+        using var node = CoordinatorClientHost.Build(coordinator.BaseAddress);
         await node.StartAsync();
         try
         {
@@ -55,21 +55,5 @@ public sealed class UnavailableReasonTests
         {
             await node.StopAsync();
         }
-    }
-
-    private static IHost NodeSide(Uri coordinator)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["services:coordinator:http:0"] = coordinator.ToString(),
-            ["Kv:NodeId"] = "node-1",
-            [TestInternalKey.Setting.Key] = TestInternalKey.Value,
-        });
-        builder.AddServiceDefaults();
-        builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));
-        builder.Services.AddSingleton(new ReplicaState(new KvStateMachine()));
-        builder.Services.AddCoordinatorClient();
-        return builder.Build();
     }
 }
