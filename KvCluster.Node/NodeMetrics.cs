@@ -24,6 +24,9 @@ public sealed class NodeMetrics
     private readonly Counter<long> _reads;
     private readonly Histogram<double> _snapshotDuration;
     private readonly Histogram<double> _catchUpDuration;
+    private readonly UpDownCounter<long> _watchStreams;
+    private readonly Counter<long> _watchEvents;
+    private readonly Counter<long> _watchEnded;
 
     public NodeMetrics(IMeterFactory meterFactory, ReplicaState replica)
     {
@@ -43,6 +46,11 @@ public sealed class NodeMetrics
         _catchUpDuration = meter.CreateHistogram("kv.catchup.duration", "s",
             "Time to replay the log until caught up: at start (kv.catchup.reason=start) or after divergence (rebuild).",
             tags: null, advice: DurationBuckets);
+        _watchStreams = meter.CreateUpDownCounter<long>("kv.watch.streams", "{stream}", "Watch streams open on this node.");
+        _watchEvents = meter.CreateCounter<long>("kv.watch.events", "{event}", "Change events sent to watch streams.");
+        _watchEnded = meter.CreateCounter<long>("kv.watch.disconnects", "{stream}",
+            "Watch streams that ended, and ones refused, by kv.watch.reason: client-gone, slow-consumer, rebuilt, node-stopping, " +
+            "compacted, log-unavailable, limit (refused: Kv:Watch:MaxStreams).");
     }
 
     public void RecordWrite(LogOperation operation, WriteOutcome outcome)
@@ -73,6 +81,15 @@ public sealed class NodeMetrics
     /// <param name="reason">"start" (replaying the log after start) or "rebuild" (after divergence).</param>
     public void RecordCatchUp(TimeSpan duration, string reason) =>
         _catchUpDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("kv.catchup.reason", reason));
+
+    public void WatchStreamOpened() => _watchStreams.Add(1);
+
+    public void WatchStreamClosed() => _watchStreams.Add(-1);
+
+    public void RecordWatchEvents(int count) => _watchEvents.Add(count);
+
+    /// <param name="reason">Why a watch stream ended or was refused (see kv.watch.disconnects).</param>
+    public void RecordWatchEnded(string reason) => _watchEnded.Add(1, new KeyValuePair<string, object?>("kv.watch.reason", reason));
 
     private static string Describe(WriteOutcome outcome) => outcome switch
     {

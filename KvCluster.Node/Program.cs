@@ -7,6 +7,7 @@ using KvCluster.Node.Replication;
 using KvCluster.Node.Security;
 using KvCluster.Node.Snapshots;
 using KvCluster.Node.StateMachine;
+using KvCluster.Node.Watch;
 using KvCluster.Log;
 using KvCluster.Log.Membership;
 using KvCluster.Log.Redis;
@@ -28,6 +29,7 @@ catch (InsecureConfigurationException refused)
     return 1;
 }
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));
+builder.Services.Configure<WatchOptions>(builder.Configuration.GetSection(WatchOptions.Section));
 
 builder.AddRedisReplicatedLog();
 builder.Services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<LogKeys>(),
@@ -39,7 +41,8 @@ builder.Services.AddSingleton(sp =>
 {
     var options = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
     var snapshot = sp.GetRequiredService<SnapshotStore>().TryLoadLatest(options.IdempotencyRetention);
-    return new ReplicaState(snapshot?.Machine ?? new KvStateMachine(options.IdempotencyRetention));
+    return new ReplicaState(snapshot?.Machine ?? new KvStateMachine(options.IdempotencyRetention),
+        sp.GetRequiredService<IOptions<WatchOptions>>().Value.JournalLimits);
 });
 builder.Services.AddSingleton(sp =>
 {

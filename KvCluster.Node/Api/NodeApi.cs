@@ -1,4 +1,5 @@
 using KvCluster.Node.Api.Compat;
+using KvCluster.Node.Watch;
 
 namespace KvCluster.Node.Api;
 
@@ -14,6 +15,7 @@ public static class NodeApi
         app.MapSnapshotEndpoints();
         app.MapSnapshotNowEndpoint();
         app.MapCompatibilityEndpoints();
+        app.MapWatchEndpoints();
         return app;
     }
 }

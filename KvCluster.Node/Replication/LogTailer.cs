@@ -28,6 +28,8 @@ public sealed class LogTailer : BackgroundService
     private readonly NodeMetrics _metrics;
     private readonly SnapshotStore _snapshots;
     private readonly ILogger<LogTailer> _logger;
+    // The changes of one batch, handed to the watch journal after it; reused (the journal copies them).
+    private readonly List<KvChange> _changes = [];
 
     public LogTailer(IReplicatedLog log, ReplicaState replica, PendingWrites pending,
         IOptions<NodeOptions> options, NodeMetrics metrics, SnapshotStore snapshots, ILogger<LogTailer> logger)
@@ -132,7 +134,7 @@ public sealed class LogTailer : BackgroundService
             }
             // Replaying history (a node starting or far behind) makes no spans: they would land in traces long over.
             var span = _replica.CaughtUp ? ApplySpan.Start(entry) : null;
-            var result = machine.Apply(entry);
+            var result = machine.Apply(entry, _changes);
             if (span is not null) ApplySpan.Complete(span, result);
             if (entry.RequestId.Length > 0 && entry.OriginNode == _options.NodeId)
             {
@@ -140,6 +142,9 @@ public sealed class LogTailer : BackgroundService
             }
         }
         _replica.Applied.Advance(machine.AppliedSeq);
+        // The watch streams' feed (docs/architecture.md §8.1): this batch's changes, and how far they go.
+        _replica.Changes.Publish(_changes, machine.AppliedSeq);
+        _changes.Clear();
     }
 
     private static bool ContinuesChain(KvStateMachine machine, LogEntry entry) =>

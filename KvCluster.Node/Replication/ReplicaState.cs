@@ -1,10 +1,11 @@
 using KvCluster.Node.StateMachine;
+using KvCluster.Node.Watch;
 
 namespace KvCluster.Node.Replication;
 
 /// <summary>
 /// This replica's view of the log: the map it serves, how far it has applied, how far the log is known to go,
-/// and whether what it applied is still the log's history.
+/// whether what it applied is still the log's history, and the changes it applied lately (what watch streams read).
 /// </summary>
 public sealed class ReplicaState
 {
@@ -13,11 +14,16 @@ public sealed class ReplicaState
     private volatile string? _divergence;
 
     /// <param name="machine">The state to start from: empty, or loaded from this node's snapshot.</param>
-    public ReplicaState(KvStateMachine machine)
+    /// <param name="journalLimits">How many changes <see cref="Changes"/> keeps (Kv:Watch).</param>
+    public ReplicaState(KvStateMachine machine, ChangeJournalLimits? journalLimits = null)
     {
         Machine = machine;
         Applied.Advance(machine.AppliedSeq);
+        Changes = new ChangeJournal(machine.AppliedSeq, journalLimits ?? ChangeJournalLimits.Default);
     }
+
+    /// <summary>The changes the tailer applied lately, published after each batch: what watch streams read.</summary>
+    public ChangeJournal Changes { get; }
 
     /// <summary>The state machine reads are served from. Applied to by the tailer alone.</summary>
     public KvStateMachine Machine { get; private set; }
@@ -69,6 +75,9 @@ public sealed class ReplicaState
     /// <summary>Serves from a machine rebuilt from the log, replacing a diverged one.</summary>
     public void ReplaceMachine(KvStateMachine rebuilt)
     {
+        // The changes between the old state and the rebuilt one were never published: the journal starts again, and
+        // the streams reading it end (their clients resume from where they were, on a node that has those changes).
+        Changes.Reset(rebuilt.AppliedSeq, _divergence ?? "rebuilt from Redis");
         Machine = rebuilt;
         Applied.Reset(rebuilt.AppliedSeq);
         Interlocked.Exchange(ref _knownHead, rebuilt.AppliedSeq);

@@ -14,5 +14,6 @@ public static class KeyPolicies
             .AddRequirements(new KvRoleRequirement(KvRole.Write), new KeyInTokenPrefixRequirement()));
         options.AddPolicy(KvPolicies.ListKeys, policy => policy.RequireAuthenticatedUser()
             .AddRequirements(new KvRoleRequirement(KvRole.Read), new ListInTokenPrefixRequirement()));
+        WatchInTokenPrefixRequirement.Add(options);
     }
 }
