@@ -39,9 +39,9 @@ internal static class AccessMatrix
                     continue;
                 }
             }
-            using var response = await http.SendAsync(route.Request(name).WithToken(token));
+            using var response = await http.SendAsync(route.Request(name).WithToken(token), HttpCompletionOption.ResponseHeadersRead);
             int status = (int)response.StatusCode;
-            string body = await response.Content.ReadAsStringAsync();
+            string body = await ReadBodyAsync(response);
             string? problem = response.Content.Headers.ContentType?.MediaType;
             string challenge = response.Headers.WwwAuthenticate.ToString();
 
@@ -67,5 +67,14 @@ internal static class AccessMatrix
             if (token is not null && body.Contains(token, StringComparison.Ordinal)) wrong.Add($"{route.Name}: the answer holds the token");
         }
         return wrong;
+    }
+
+    // A watch stream does not end: its first line is what it answered.
+    private static async Task<string> ReadBodyAsync(HttpResponseMessage response)
+    {
+        if (response.Content.Headers.ContentType?.MediaType != "text/event-stream") return await response.Content.ReadAsStringAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        return await reader.ReadLineAsync(timeout.Token) ?? "";
     }
 }

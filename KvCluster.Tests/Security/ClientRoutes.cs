@@ -36,6 +36,7 @@ internal static class ClientRoutes
         new("DELETE /api/v1/{key}", KvRole.Write, n => Request.Delete($"/api/v1/app/{n}"), n => SeedKey($"/v1/kv/app/{n}")),
         new("GET /health", null, _ => Request.Get("/health")),
         new("GET /alive", null, _ => Request.Get("/alive")),
+        new("GET /v1/watch?prefix=", KvRole.Read, _ => Request.Get("/v1/watch?prefix=app/")),
     ];
 
     public static readonly ClientRoute[] Coordinator =
