@@ -1,0 +1,22 @@
+using KvCluster.Tests.Infrastructure;
+
+namespace KvCluster.Tests.Watch;
+
+/// <summary>
+/// The shared 3-node cluster of <see cref="WatchClusterTests"/>: a change journal of 16 changes, so a start a few writes
+/// back is already history from Redis; heartbeats every second; node-3 serves at most two watch streams.
+/// </summary>
+public sealed class WatchCluster() : SharedCluster(options => options with
+{
+    Environment = new Dictionary<string, string>
+    {
+        ["Kv__Watch__JournalMaxChanges"] = JournalMaxChanges.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Kv__Watch__HeartbeatInterval"] = "00:00:01",
+    },
+    EnvironmentFor = id => id == "node-3"
+        ? new Dictionary<string, string> { ["Kv__Watch__MaxStreams"] = "2" }
+        : new Dictionary<string, string>(),
+})
+{
+    public const int JournalMaxChanges = 16;
+}
