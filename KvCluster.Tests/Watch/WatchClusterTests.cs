@@ -182,15 +182,19 @@ public sealed class WatchClusterTests(WatchCluster shared, ITestOutputHelper out
         await using (var first = await WatchConnection.OpenAsync(cluster.Nodes[0].Url, "/v1/watch?" + Query("prefix", prefix)))
         {
             await first.NextCommentAsync(EventTimeout);
-            var writes = WriteAsync(cluster.NodeClients[2], prefix, acknowledged, count: 150);
+            var writes = WriteAsync(cluster.NodeClients[2], prefix, acknowledged, count: 120);
             var before = await ReadEventsAsync(first, 40);
             long lastEventId = long.Parse(first.Parser.LastEventId!, CultureInfo.InvariantCulture);
-            // Killed here, while the writes go on; the client kept what it read.
+            // Killed here, while the writes go on; the client kept what it read. It comes back once the writes went further
+            // than any node's journal holds, so the resumed stream starts from history and meets the journal while writes go on.
             await first.DisposeAsync();
+            await Eventually.TrueAsync(() => { lock (acknowledged) return acknowledged.Count >= before.Count + 2 * WatchCluster.JournalMaxChanges; },
+                EventTimeout, () => $"{acknowledged.Count} writes acknowledged");
 
             await using var resumed = await WatchConnection.OpenAsync(cluster.Nodes[1].Url, "/v1/watch?" + Query("prefix", prefix), lastEventId);
             if (resumed.Status != HttpStatusCode.OK) Assert.Fail($"{resumed.Status}: {await resumed.Response.Content.ReadAsStringAsync()}");
             string resumedFrom = await resumed.NextCommentAsync(EventTimeout);
+            Assert.StartsWith($"watching from seq {lastEventId + 1} (history from the log", resumedFrom);
             await writes;
             var after = new List<SseEvent>();
             while (after.Count == 0 || after[^1].Seq < acknowledged[^1]) after.AddRange(await ReadEventsAsync(resumed, 1));
