@@ -75,8 +75,10 @@ internal sealed class WatchStream : IDisposable
         }
         catch (SlowConsumerException)
         {
-            // The client takes nothing: a close event would not get through either.
-            _metrics.RecordWatchEnded("slow-consumer");
+            // The client took nothing for WriteTimeout: the close event is tried briefly (it fits only if the client reads
+            // again at once), then the connection goes.
+            await CloseAsync("slow-consumer", $"This stream's client took no bytes for {_options.WriteTimeout.TotalSeconds:0.#} s " +
+                "(Kv:Watch:WriteTimeout); resume from lastSeq + 1.").ConfigureAwait(false);
             _context.Abort();
         }
         catch (HistoryCompactedException compacted)
@@ -85,7 +87,7 @@ internal sealed class WatchStream : IDisposable
             await CloseAsync("compacted", $"The log was compacted while this stream replayed it; the oldest seq available is {compacted.OldestSeq}.")
                 .ConfigureAwait(false);
         }
-        catch (LogUnavailableException)
+        catch (Exception e) when (e is LogUnavailableException or SnapshotFormatException or IOException)
         {
             await CloseAsync("log-unavailable", "History older than this node's change journal comes from Redis, which cannot be read now; resume later.")
                 .ConfigureAwait(false);
