@@ -159,7 +159,9 @@ public sealed class WatchClusterTests(WatchCluster shared, ITestOutputHelper out
         using var gone = await http.GetAsync("/v1/watch?from=1", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
         Assert.Equal("application/problem+json", gone.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(await gone.Content.ReadAsStringAsync()).RootElement;
+        string goneBody = await gone.Content.ReadAsStringAsync();
+        output.WriteLine($"410: {goneBody}");
+        var problem = JsonDocument.Parse(goneBody).RootElement;
         long oldest = problem.GetProperty("oldestSeq").GetInt64();
         Assert.Equal(checkpointSeq + 1, oldest);
         Assert.Contains($"is {oldest}", problem.GetProperty("detail").GetString());
