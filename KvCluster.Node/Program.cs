@@ -29,7 +29,10 @@ catch (InsecureConfigurationException refused)
     return 1;
 }
 builder.Services.Configure<NodeOptions>(builder.Configuration.GetSection("Kv"));
-builder.Services.Configure<WatchOptions>(builder.Configuration.GetSection(WatchOptions.Section));
+builder.Services.AddOptions<WatchOptions>().Bind(builder.Configuration.GetSection(WatchOptions.Section))
+    .Validate(watch => watch.IsValid(), $"{WatchOptions.Section}: JournalMaxChanges, JournalMaxBytes and MaxStreams must be 1 or more, " +
+        "HeartbeatInterval and WriteTimeout more than zero.")
+    .ValidateOnStart();
 
 builder.AddRedisReplicatedLog();
 builder.Services.AddSingleton(sp => new ClusterMembership(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<LogKeys>(),

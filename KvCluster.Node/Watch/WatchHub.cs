@@ -15,9 +15,6 @@ internal sealed class WatchHub(ReplicaState replica, HistoryReplay history, Watc
 {
     private int _open;
 
-    /// <summary>Streams open now.</summary>
-    public int Open => Volatile.Read(ref _open);
-
     public async Task ServeAsync(HttpContext context)
     {
         if (!WatchRequest.TryParse(context.Request, out var request, out string error))

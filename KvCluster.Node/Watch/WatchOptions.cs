@@ -21,4 +21,8 @@ public sealed class WatchOptions
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public ChangeJournalLimits JournalLimits => new(JournalMaxChanges, JournalMaxBytes);
+
+    /// <summary>True when every setting can be used (a zero heartbeat would spin, a zero limit refuse every stream).</summary>
+    public bool IsValid() => JournalMaxChanges >= 1 && JournalMaxBytes >= 1 && MaxStreams >= 1
+                             && HeartbeatInterval > TimeSpan.Zero && WriteTimeout > TimeSpan.Zero;
 }
