@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using KvCluster.Tests.Infrastructure;
 using KvCluster.Tests.Integration;
+using KvCluster.Tests.ServiceDefaults;
 using Xunit.Abstractions;
 using static KvCluster.Tests.Integration.KvHttp;
 
@@ -137,11 +138,14 @@ public sealed class TxnClusterTests(SharedCluster shared, ITestOutputHelper outp
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.Status);
         Assert.Contains("Kv:Txn:MaxBytes", tooLarge.Body.GetProperty("detail").GetString());
 
-        // A body over the route's limit (twice that and 64 KiB) is refused before it is read whole.
-        var hugeBody = await TxnAsync(node, $$"""{"success":[{"op":"put","key":"limits/z","value":"{{new string('v', 3 * 1024 * 1024)}}"}]}""");
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, hugeBody.Status);
+        // A body declared over the route's limit (twice that and 64 KiB) is refused before any of it is read: the answer
+        // comes though not one byte of the body was sent. (Sent whole, the server's early answer can reset the upload.)
+        string hugeBody = await RawHttp.SendAsync(node.BaseAddress!,
+            $"POST /v1/txn HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {3 * 1024 * 1024}\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 413", hugeBody);
+        Assert.Contains("application/problem+json", hugeBody);
 
-        foreach (string key in new[] { "limits/x", "limits/y", "limits/z" })
+        foreach (string key in new[] { "limits/x", "limits/y" })
         {
             using var get = await GetAsync(node, key);
             Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
