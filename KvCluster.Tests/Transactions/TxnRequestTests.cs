@@ -1,5 +1,8 @@
 using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
 using KvCluster.Node.Transactions;
+using KvCluster.Tests.Fuzz;
 
 namespace KvCluster.Tests.Transactions;
 
@@ -110,5 +113,28 @@ public sealed class TxnRequestTests
 
         Assert.Equal("other", TxnRequest.FirstKeyOutside(Parse("""{"compare": [{"key": "other", "exists": true}], "success": [{"op": "get", "key": "app/b"}]}"""), "app/"));
         Assert.Equal("ap", TxnRequest.FirstKeyOutside(Parse("""{"failure": [{"op": "get", "key": "app/x"}, {"op": "get", "key": "ap"}]}"""), "app/"));
+    }
+
+    [Fact]
+    public void Any_bytes_as_a_body_are_parsed_or_refused_with_400_or_413_and_never_throw()
+    {
+        var valid = Gen.Elements(
+            """{"compare":[{"key":"a","version":12},{"key":"b","exists":false},{"key":"c","value":"on"}],"success":[{"op":"put","key":"a","value":"x","contentType":"text/plain"},{"op":"delete","key":"b"},{"op":"get","key":"c"}],"failure":[{"op":"get","key":"a"}]}""",
+            """{"success":[{"op":"put","key":"k","valueBase64":"AP8="}]}""",
+            """{"compare":[{"key":"k","valueBase64":"AA=="}],"failure":[{"op":"get","key":"k"}]}""").Select(Encoding.UTF8.GetBytes);
+        var bodies = Gen.Frequency((1, ByteMutations.RandomBytes), (4, ByteMutations.Mutated(valid))).ToArbitrary();
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(2_000), Prop.ForAll(bodies, body =>
+        {
+            if (!TxnRequest.TryParse(body, Limits, out var transaction, out var error))
+            {
+                Assert.True(error.Status is 400 or 413, $"{error.Status} {error.Detail}");
+                Assert.False(string.IsNullOrEmpty(error.Detail));
+            }
+            else
+            {
+                Assert.True(transaction.OperationCount > 0);
+                Assert.True(TxnCodec.GetEncodedLength(transaction) <= Limits.MaxBytes);
+            }
+        }));
     }
 }
