@@ -98,6 +98,64 @@ public sealed class TxnClusterTests(SharedCluster shared, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task Transfers_between_two_keys_from_every_node_keep_the_total_in_every_read_and_the_history_is_linearizable()
+    {
+        var cluster = shared.For(output);
+        string a = "bank/" + Guid.NewGuid().ToString("N")[..6] + "/a", b = a[..^1] + "b";
+        using (var seedA = await PutAsync(cluster.NodeClients[0], a, "100")) Assert.True(seedA.IsSuccessStatusCode);
+        using (var seedB = await PutAsync(cluster.NodeClients[1], b, "100")) Assert.True(seedB.IsSuccessStatusCode);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long Now() => (long)clock.Elapsed.TotalMicroseconds;
+        var history = new System.Collections.Concurrent.ConcurrentBag<Linearizability.Operation<TransferInput, TransferOutput>>();
+        var sums = new System.Collections.Concurrent.ConcurrentBag<int>();
+
+        async Task<TransferOutput?> RunAsync(int client, HttpClient node, TransferInput input)
+        {
+            string json = input.IsRead
+                ? $$"""{"success":[{"op":"get","key":"{{a}}"},{"op":"get","key":"{{b}}"}]}"""
+                : $$"""{"compare":[{"key":"{{a}}","value":"{{input.ExpectA}}"},{"key":"{{b}}","value":"{{input.ExpectB}}"}],"success":[{"op":"put","key":"{{a}}","value":"{{input.NewA}}"},{"op":"put","key":"{{b}}","value":"{{input.NewB}}"}]}""";
+            long call = Now();
+            try
+            {
+                var answer = await TxnAsync(node, json).WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.Equal(HttpStatusCode.OK, answer.Status);
+                var results = answer.Body.GetProperty("results");
+                var result = input.IsRead
+                    ? new TransferOutput(true, int.Parse(results[0].GetProperty("value").GetString()!), int.Parse(results[1].GetProperty("value").GetString()!))
+                    : new TransferOutput(answer.Body.GetProperty("succeeded").GetBoolean());
+                history.Add(new(client, input, call, result, Now()));
+                return result;
+            }
+            catch (Exception e) when (e is HttpRequestException or TimeoutException)
+            {
+                history.Add(Linearizability.Operation<TransferInput, TransferOutput>.Unknown(client, input, call));
+                return null;
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(client => Task.Run(async () =>
+        {
+            var node = cluster.NodeClients[client % cluster.NodeClients.Count];
+            var random = new Random(client);
+            for (int i = 0; i < 12; i++)
+            {
+                if (await RunAsync(client, node, new TransferInput(IsRead: true)) is not { } read) continue;
+                sums.Add(read.A + read.B);
+                if (random.Next(3) == 0) continue;
+                int amount = random.Next(1, 10) * (random.Next(2) == 0 ? 1 : -1);
+                await RunAsync(client, node, new TransferInput(false, read.A, read.B, read.A - amount, read.B + amount));
+            }
+        }))).WaitAsync(Bound);
+
+        Assert.All(sums, sum => Assert.Equal(200, sum));
+        var operations = history.OrderBy(op => op.Call).ToList();
+        Assert.True(operations.Count(op => op.Input.IsRead is false && op.Output?.Succeeded == true) >= 5, "too few transfers succeeded to mean much");
+        var verdict = Linearizability.LinearizabilityChecker.Check(new TransferModel(new Accounts(100, 100)), operations, TimeSpan.FromSeconds(10));
+        Assert.True(verdict.Verdict == Linearizability.Verdict.Linearizable, verdict.Describe());
+    }
+
+    [Fact]
     public async Task A_retry_with_the_same_Idempotency_Key_on_another_node_answers_the_same_seq_and_applies_once()
     {
         var cluster = shared.For(output);
