@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using KvCluster.Tests.Infrastructure;
 using KvCluster.Tests.Integration;
+using KvCluster.Tests.Linearizability;
 using KvCluster.Tests.ServiceDefaults;
 using Xunit.Abstractions;
 using static KvCluster.Tests.Integration.KvHttp;
@@ -17,6 +21,7 @@ namespace KvCluster.Tests.Transactions;
 public sealed class TxnClusterTests(SharedCluster shared, ITestOutputHelper output) : IClassFixture<SharedCluster>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private const string SeqHeader = "X-Kv-Seq";
 
     private static async Task<(HttpStatusCode Status, JsonElement Body, long? Seq)> TxnAsync(HttpClient node, string json, string? idempotencyKey = null)
     {
@@ -24,11 +29,9 @@ public sealed class TxnClusterTests(SharedCluster shared, ITestOutputHelper outp
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         using var response = await node.SendAsync(request);
         string text = await response.Content.ReadAsStringAsync();
-        long? seq = response.Headers.TryGetValues(SeqHeader, out var values) ? long.Parse(values.Single()) : null;
+        long? seq = response.Headers.TryGetValues(SeqHeader, out var values) ? long.Parse(values.Single(), CultureInfo.InvariantCulture) : null;
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), seq);
     }
-
-    private const string SeqHeader = "X-Kv-Seq";
 
     [Fact]
     public async Task A_transaction_through_node_1_is_seen_on_node_2_and_node_3_at_the_same_seq()
@@ -105,10 +108,10 @@ public sealed class TxnClusterTests(SharedCluster shared, ITestOutputHelper outp
         using (var seedA = await PutAsync(cluster.NodeClients[0], a, "100")) Assert.True(seedA.IsSuccessStatusCode);
         using (var seedB = await PutAsync(cluster.NodeClients[1], b, "100")) Assert.True(seedB.IsSuccessStatusCode);
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         long Now() => (long)clock.Elapsed.TotalMicroseconds;
-        var history = new System.Collections.Concurrent.ConcurrentBag<Linearizability.Operation<TransferInput, TransferOutput>>();
-        var sums = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var history = new ConcurrentBag<Operation<TransferInput, TransferOutput>>();
+        var sums = new ConcurrentBag<int>();
 
         async Task<TransferOutput?> RunAsync(int client, HttpClient node, TransferInput input)
         {
@@ -122,14 +125,14 @@ public sealed class TxnClusterTests(SharedCluster shared, ITestOutputHelper outp
                 Assert.Equal(HttpStatusCode.OK, answer.Status);
                 var results = answer.Body.GetProperty("results");
                 var result = input.IsRead
-                    ? new TransferOutput(true, int.Parse(results[0].GetProperty("value").GetString()!), int.Parse(results[1].GetProperty("value").GetString()!))
+                    ? new TransferOutput(true, int.Parse(results[0].GetProperty("value").GetString()!, CultureInfo.InvariantCulture), int.Parse(results[1].GetProperty("value").GetString()!, CultureInfo.InvariantCulture))
                     : new TransferOutput(answer.Body.GetProperty("succeeded").GetBoolean());
                 history.Add(new(client, input, call, result, Now()));
                 return result;
             }
             catch (Exception e) when (e is HttpRequestException or TimeoutException)
             {
-                history.Add(Linearizability.Operation<TransferInput, TransferOutput>.Unknown(client, input, call));
+                history.Add(Operation<TransferInput, TransferOutput>.Unknown(client, input, call));
                 return null;
             }
         }
@@ -151,8 +154,8 @@ public sealed class TxnClusterTests(SharedCluster shared, ITestOutputHelper outp
         Assert.All(sums, sum => Assert.Equal(200, sum));
         var operations = history.OrderBy(op => op.Call).ToList();
         Assert.True(operations.Count(op => op.Input.IsRead is false && op.Output?.Succeeded == true) >= 5, "too few transfers succeeded to mean much");
-        var verdict = Linearizability.LinearizabilityChecker.Check(new TransferModel(new Accounts(100, 100)), operations, TimeSpan.FromSeconds(10));
-        Assert.True(verdict.Verdict == Linearizability.Verdict.Linearizable, verdict.Describe());
+        var verdict = LinearizabilityChecker.Check(new TransferModel(new Accounts(100, 100)), operations, TimeSpan.FromSeconds(10));
+        Assert.True(verdict.Verdict == Verdict.Linearizable, verdict.Describe());
     }
 
     [Fact]
@@ -214,7 +217,7 @@ public sealed class TxnClusterTests(SharedCluster shared, ITestOutputHelper outp
     {
         using var get = await GetAsync(node, "cas/counter");
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
-        return (ETagVersion(get), int.Parse(await get.Content.ReadAsStringAsync()));
+        return (ETagVersion(get), int.Parse(await get.Content.ReadAsStringAsync(), CultureInfo.InvariantCulture));
     }
 
     // Moves the counter from what was read to one more, if nobody moved it since; true when this one won.
