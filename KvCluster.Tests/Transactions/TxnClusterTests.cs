@@ -15,7 +15,8 @@ namespace KvCluster.Tests.Transactions;
 
 /// <summary>
 /// Transactions on a real 3-node cluster, shared by these tests (each uses keys of its own): one log entry decided at
-/// apply, the same on every node; concurrent compare-and-swaps; retries; limits.
+/// apply, the same on every node; concurrent compare-and-swaps; transfers whose history is checked for linearizability;
+/// retries; limits.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class TxnClusterTests(SharedCluster shared, ITestOutputHelper output) : IClassFixture<SharedCluster>
