@@ -22,6 +22,7 @@ public sealed class NodeMetrics
 
     private readonly Counter<long> _writes;
     private readonly Counter<long> _reads;
+    private readonly Counter<long> _transactions;
     private readonly Histogram<double> _snapshotDuration;
     private readonly Histogram<double> _catchUpDuration;
     private readonly UpDownCounter<long> _watchStreams;
@@ -35,6 +36,8 @@ public sealed class NodeMetrics
         var meter = meterFactory.Create(KvTelemetry.Name);
         _writes = meter.CreateCounter<long>("kv.writes", "{write}", "Writes this node answered, by operation and outcome.");
         _reads = meter.CreateCounter<long>("kv.reads", "{read}", "Reads this node answered, by consistency and outcome.");
+        _transactions = meter.CreateCounter<long>("kv.transactions", "{transaction}",
+            "Transactions this node answered, by kv.txn.outcome: succeeded (the compares held) or failed.");
         meter.CreateObservableGauge("kv.applied.sequence", () => replica.Applied.Value, "{entry}",
             "Sequence number of the last log entry this replica applied.");
         meter.CreateObservableGauge("kv.replication.lag", () => replica.Lag, "{entry}",
@@ -75,6 +78,13 @@ public sealed class NodeMetrics
             new KeyValuePair<string, object?>("kv.read.outcome", outcome));
     }
 
+    /// <summary>A transaction answered: its compares held (the success branch ran) or not.</summary>
+    public void RecordTransaction(bool succeeded)
+    {
+        if (!_transactions.Enabled) return;
+        _transactions.Add(1, new KeyValuePair<string, object?>("kv.txn.outcome", succeeded ? "succeeded" : "failed"));
+    }
+
     /// <summary>For the snapshot writer: how long one snapshot took.</summary>
     public void RecordSnapshot(TimeSpan duration) => _snapshotDuration.Record(duration.TotalSeconds);
 
@@ -100,6 +110,9 @@ public sealed class NodeMetrics
             ApplyOutcome.Deleted => "deleted",
             ApplyOutcome.NotFound => "not_found",
             ApplyOutcome.PreconditionFailed => "precondition_failed",
+            ApplyOutcome.TxnSucceeded => "txn_succeeded",
+            ApplyOutcome.TxnFailed => "txn_failed",
+            ApplyOutcome.TxnMalformed => "txn_malformed",
             _ => "applied",
         },
         WriteOutcome.Refused => "refused",

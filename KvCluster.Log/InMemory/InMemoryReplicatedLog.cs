@@ -213,7 +213,9 @@ public sealed class InMemoryReplicatedLog : IReplicatedLog
 
     private LogEntry Sequence(AppendCommand command, long seq, long sequencedAt)
     {
-        var bytes = command.Encoded.IsEmpty ? EntryBlob.Encode(command) : command.Encoded;
+        // A copy, as Redis holds its own: an encoded command may be a slice of the coordinator's pooled request buffer,
+        // which is reused once the append is answered, before a tailer has necessarily read the entry.
+        var bytes = command.Encoded.IsEmpty ? EntryBlob.Encode(command) : command.Encoded.ToArray();
         var entry = EntryBlob.DecodeEntry(bytes, seq, sequencedAt, "", ChainHashFormat.CommandXxHash128);
         return entry with { ChainHash = ChainHash.Next(_chain, entry) };
     }

@@ -184,7 +184,7 @@ internal static class KvEndpoints
         }
     }
 
-    private static bool TryGetIdempotencyKey(HttpRequest request, out string idempotencyKey, out string error)
+    internal static bool TryGetIdempotencyKey(HttpRequest request, out string idempotencyKey, out string error)
     {
         idempotencyKey = request.Headers["Idempotency-Key"].ToString();
         error = "";

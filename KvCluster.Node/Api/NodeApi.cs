@@ -1,5 +1,6 @@
 using KvCluster.Node.Api.Compat;
 using KvCluster.Node.Watch;
+using KvCluster.Node.Transactions;
 
 namespace KvCluster.Node.Api;
 
@@ -10,6 +11,7 @@ public static class NodeApi
     {
         app.MapDefaultEndpoints();
         app.MapKvEndpoints();
+        app.MapTxnEndpoints();
         app.MapClusterEndpoints();
         app.MapNodeStatusEndpoints();
         app.MapSnapshotEndpoints();

@@ -16,4 +16,6 @@ public sealed record ListItem(string Key, long Version, int Size);
 [JsonSerializable(typeof(ListResponse))]
 [JsonSerializable(typeof(NodeStatus))]
 [JsonSerializable(typeof(SnapshotTaken))]
+[JsonSerializable(typeof(Transactions.TxnRequestBody))]
+[JsonSerializable(typeof(Transactions.TxnResponse))]
 internal sealed partial class NodeJsonContext : JsonSerializerContext;

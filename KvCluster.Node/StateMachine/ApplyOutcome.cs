@@ -13,4 +13,10 @@ public enum ApplyOutcome
     NotFound,
     /// <summary>The entry's precondition did not hold; nothing changed.</summary>
     PreconditionFailed,
+    /// <summary>A transaction's compares all held; its success branch ran (docs/architecture.md §8.3).</summary>
+    TxnSucceeded,
+    /// <summary>A transaction's compares did not all hold; its failure branch ran.</summary>
+    TxnFailed,
+    /// <summary>A transaction entry that does not decode; nothing changed, on every replica alike.</summary>
+    TxnMalformed,
 }

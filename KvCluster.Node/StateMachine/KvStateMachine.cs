@@ -89,6 +89,7 @@ public sealed partial class KvStateMachine
                 {
                     LogOperation.Put => ApplyPut(entry, changes),
                     LogOperation.Delete => ApplyDelete(entry, changes),
+                    LogOperation.Txn => ApplyTxn(entry, changes),
                     _ => throw new UnreachableException(),
                 };
                 if (entry.IdempotencyKey.Length > 0)
@@ -271,7 +272,7 @@ public sealed partial class KvStateMachine
     // Checked before anything changes, so a malformed entry leaves the state as it was.
     private static void ThrowIfMalformed(LogEntry entry)
     {
-        if (entry.Operation is not (LogOperation.Put or LogOperation.Delete))
+        if (entry.Operation is not (LogOperation.Put or LogOperation.Delete or LogOperation.Txn))
             throw new ArgumentException($"Log entry {entry.Seq} has unknown operation {entry.Operation}.", nameof(entry));
         if (!Enum.IsDefined(entry.Precondition.Kind))
             throw new ArgumentException($"Log entry {entry.Seq} has unknown precondition {entry.Precondition.Kind}.", nameof(entry));

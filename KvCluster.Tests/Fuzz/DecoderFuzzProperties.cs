@@ -5,6 +5,7 @@ using FsCheck.Fluent;
 using KvCluster.Log.Entries;
 using KvCluster.Log.Redis;
 using KvCluster.Node.StateMachine;
+using KvCluster.Node.Transactions;
 using KvCluster.Tests.Snapshots;
 using StackExchange.Redis;
 
@@ -94,6 +95,29 @@ public sealed class DecoderFuzzProperties
             RandomStates.SnapshotBytes(new RandomStates(seed, windowMs: 60_000, largeValueBytes: 200).Build(count: 8, keySpace: 4)));
         Check.One(Config.WithMaxTest(500), Prop.ForAll(RandomOrMutated(snapshots), bytes =>
             AssertDecodes<SnapshotFormatException>(bytes.Length, () => KvStateMachine.ReadSnapshot(new MemoryStream(bytes, writable: false)))));
+    }
+
+    private static readonly Gen<Transaction> ValidTransactions =
+        from compares in (from kind in Gen.Elements(TxnCompareKind.Version, TxnCompareKind.Exists, TxnCompareKind.Value)
+                          from key in Texts.Where(text => text.Length > 0)
+                          from value in Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf()
+                          select new TxnCompare(key, kind) { Version = value.Length, Exists = value.Length % 2 == 0, Value = value }).ArrayOf()
+        from success in TxnOps.ArrayOf()
+        from failure in TxnOps.ArrayOf()
+        select new Transaction(compares, success, failure);
+
+    private static Gen<TxnOp> TxnOps =>
+        from kind in Gen.Elements(TxnOpKind.Put, TxnOpKind.Delete, TxnOpKind.Get)
+        from key in Texts.Where(text => text.Length > 0)
+        from value in Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf()
+        from contentType in Texts
+        select kind == TxnOpKind.Put ? TxnOp.Put(key, value, contentType) : new TxnOp(kind, key);
+
+    [Fact]
+    public void The_transaction_decoder_throws_only_FormatException_and_allocates_by_the_bytes_present()
+    {
+        Check.One(Config, Prop.ForAll(RandomOrMutated(ValidTransactions.Select(TxnCodec.Encode)), bytes =>
+            AssertDecodes<FormatException>(bytes.Length, () => TxnCodec.Decode(bytes))));
     }
 
     [Fact]

@@ -18,6 +18,8 @@ internal static class ClientRoutes
         new("GET /v1/kv/{key}", KvRole.Read, n => Request.Get($"/v1/kv/app/{n}"), n => SeedKey($"/v1/kv/app/{n}")),
         new("PUT /v1/kv/{key}", KvRole.Write, n => Request.Put($"/v1/kv/app/{n}", "v")),
         new("DELETE /v1/kv/{key}", KvRole.Write, n => Request.Delete($"/v1/kv/app/{n}"), n => SeedKey($"/v1/kv/app/{n}")),
+        new("POST /v1/txn", KvRole.Write, n => Request.Json(HttpMethod.Post, "/v1/txn",
+            $$"""{"compare":[{"key":"app/{{n}}","exists":true}],"success":[{"op":"get","key":"app/{{n}}"}],"failure":[{"op":"put","key":"app/{{n}}","value":"v"}]}""")),
         new("GET /v1/kv?prefix=", KvRole.Read, _ => Request.Get("/v1/kv?prefix=app/")),
         new("GET /v1/cluster", KvRole.Read, _ => Request.Get("/v1/cluster")),
         new("GET /v1/node", KvRole.Read, _ => Request.Get("/v1/node?digest=true")),
