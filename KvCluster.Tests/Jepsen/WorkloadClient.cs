@@ -11,8 +11,9 @@ namespace KvCluster.Tests.Jepsen;
 /// random nodes. It carries a session (the highest X-Kv-Seq it has seen, sent as X-Kv-Min-Seq on session reads) and
 /// retries a write whose outcome it did not learn with the same Idempotency-Key, on any node; one still unknown after
 /// <see cref="WorkloadOptions.WriteRetryWindow"/> is set aside (so the client moves on) and retried once the run is over.
+/// A share of its operations are transactions over a pair of keys (WorkloadClient.Transactions.cs).
 /// </summary>
-internal sealed class WorkloadClient(int id, IReadOnlyList<HttpClient> nodes, WorkloadOptions options, Stopwatch clock, Random random,
+internal sealed partial class WorkloadClient(int id, IReadOnlyList<HttpClient> nodes, WorkloadOptions options, Stopwatch clock, Random random,
     Func<int> nextIndex, Action<RecordedOperation> record)
 {
     private static readonly string[] Consistencies = ["linearizable", "linearizable", "session", "local"];
@@ -26,6 +27,11 @@ internal sealed class WorkloadClient(int id, IReadOnlyList<HttpClient> nodes, Wo
         while (keepGoing())
         {
             int index = nextIndex();
+            if (random.NextDouble() < options.TransactionShare)
+            {
+                record(await TxnAsync(index, random.Next(nodes.Count)).ConfigureAwait(false));
+                continue;
+            }
             string key = "k" + random.Next(options.Keys).ToString(CultureInfo.InvariantCulture);
             int node = random.Next(nodes.Count);
             double roll = random.NextDouble();
@@ -153,6 +159,7 @@ internal sealed class WorkloadClient(int id, IReadOnlyList<HttpClient> nodes, Wo
     /// <summary>One attempt; true when the outcome is known (success, 404, 412 or an answer no retry can change).</summary>
     private async Task<bool> TryWriteAsync(RecordedOperation operation, HttpClient node)
     {
+        if (operation.Kind == OperationKind.Txn) return await TryTxnAsync(operation, node).ConfigureAwait(false);
         var method = operation.Kind == OperationKind.Put ? HttpMethod.Put : HttpMethod.Delete;
         using var request = new HttpRequestMessage(method, Path(operation.Key));
         if (operation.Kind == OperationKind.Put) request.Content = new StringContent(operation.Value!, Encoding.UTF8, "text/plain");
