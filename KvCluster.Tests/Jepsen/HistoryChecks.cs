@@ -59,6 +59,13 @@ public static class HistoryChecks
             if (SingleKey(op) is not { } single) continue;
             history.Add(new(single.ClientId, new KvPairInput(single.Input, null), single.Call,
                 single.Output is null ? null : new KvPairOutput(single.Output, null), single.Return));
+            if (op.Lease is not null)
+            {
+                // The lease's expiry deletes the key (if it is still attached): not before the lease can have expired,
+                // maybe never within the history.
+                history.Add(Operation<KvPairInput, KvPairOutput>.Unknown(op.Client,
+                    new KvPairInput(new KvInput(KvOperation.Delete, op.Key), null), op.LeaseExpiresAfter));
+            }
         }
         return history;
     }
@@ -66,6 +73,8 @@ public static class HistoryChecks
     /// <summary>One key's write (known or unknown outcome) or answered linearizable read; null for what the checker does not take.</summary>
     private static Operation<KvInput, KvOutput>? SingleKey(RecordedOperation op)
     {
+        // A put naming a lease that had expired changed nothing (404).
+        if (op.Lease is not null && op.Outcome == OperationOutcome.NotFound) return null;
         var kind = op.Kind switch { OperationKind.Get => KvOperation.Get, OperationKind.Put => KvOperation.Put, _ => KvOperation.Delete };
         var input = new KvInput(kind, op.Key, op.Value, op.Precondition, op.MatchVersion);
         if (op.Kind == OperationKind.Get)
@@ -127,10 +136,14 @@ public static class HistoryChecks
         }
     }
 
-    /// <summary>The keys an operation may delete (a delete, or a transaction with a delete in either branch), with its call time.</summary>
+    /// <summary>
+    /// The keys an operation may delete, and from when: a delete from its call, a transaction with a delete in either
+    /// branch from its call, a put attached to a lease from the earliest time the lease can expire.
+    /// </summary>
     private static IEnumerable<(string Key, long Call)> DeletedKeys(RecordedOperation op) => op.Kind switch
     {
         OperationKind.Delete => [(op.Key, op.Call)],
+        OperationKind.Put when op.Lease is not null => [(op.Key, op.LeaseExpiresAfter)],
         OperationKind.Txn => op.Txn!.Success.Concat(op.Txn.Failure).Where(step => step.Operation == KvOperation.Delete)
             .Select(step => (step.Key, op.Call)),
         _ => [],

@@ -93,18 +93,22 @@ internal sealed partial class WorkloadClient(int id, IReadOnlyList<HttpClient> n
         return operation;
     }
 
-    private Task<RecordedOperation> PutAsync(int index, int node, string key)
+    private async Task<RecordedOperation> PutAsync(int index, int node, string key)
     {
+        if (random.NextDouble() < options.LeasedPutShare && await GrantLeaseAsync(node).ConfigureAwait(false) is { } lease)
+        {
+            return await LeasedPutAsync(index, node, key, lease).ConfigureAwait(false);
+        }
         string value = $"c{id}-{++_written}";
         double roll = random.NextDouble();
         var (precondition, match) = roll < 0.55 ? (KvPrecondition.None, 0L)
             : roll < 0.85 ? (KvPrecondition.IfMatch, GuessVersion(key))
             : (KvPrecondition.IfNoneMatch, 0L);
-        return WriteAsync(new RecordedOperation
+        return await WriteAsync(new RecordedOperation
         {
             Index = index, Client = id, Node = node, Kind = OperationKind.Put, Key = key, Value = value, Precondition = precondition,
             MatchVersion = match, IdempotencyKey = $"w{options.Seed}-c{id}-{_written}", Call = Now,
-        });
+        }).ConfigureAwait(false);
     }
 
     private Task<RecordedOperation> DeleteAsync(int index, int node, string key)
@@ -161,7 +165,8 @@ internal sealed partial class WorkloadClient(int id, IReadOnlyList<HttpClient> n
     {
         if (operation.Kind == OperationKind.Txn) return await TryTxnAsync(operation, node).ConfigureAwait(false);
         var method = operation.Kind == OperationKind.Put ? HttpMethod.Put : HttpMethod.Delete;
-        using var request = new HttpRequestMessage(method, Path(operation.Key));
+        string query = operation.Lease is null ? "" : "?lease=" + operation.Lease;
+        using var request = new HttpRequestMessage(method, Path(operation.Key) + query);
         if (operation.Kind == OperationKind.Put) request.Content = new StringContent(operation.Value!, Encoding.UTF8, "text/plain");
         request.Headers.Add("Idempotency-Key", operation.IdempotencyKey);
         if (operation.Precondition == KvPrecondition.IfMatch) request.Headers.TryAddWithoutValidation("If-Match", $"\"{operation.MatchVersion}\"");

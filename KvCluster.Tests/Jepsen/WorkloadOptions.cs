@@ -9,6 +9,9 @@ public sealed record WorkloadOptions
     public int Keys { get; init; } = 6;
     /// <summary>The share of operations that are transactions (POST /v1/txn) over a pair of keys.</summary>
     public double TransactionShare { get; init; } = 0.15;
+    /// <summary>The share of puts that attach their key to a new lease of <see cref="LeaseTtl"/>, never kept alive.</summary>
+    public double LeasedPutShare { get; init; } = 0.1;
+    public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(12);
     public int MaxOperations { get; init; } = 20_000;
     /// <summary>One HTTP attempt's limit; a write that hits it is retried with the same Idempotency-Key.</summary>
