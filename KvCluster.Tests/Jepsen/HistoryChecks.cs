@@ -25,7 +25,7 @@ public static class HistoryChecks
             anomalies.Add(new Anomaly("unexpected-answer", $"client {op.Client} {op.Kind} {op.Key} on node {op.Node + 1}: {op.Error}"));
         }
 
-        linearizability = LinearizabilityChecker.Check(KvModel.Instance, ToLinearizabilityHistory(operations), timeoutPerKey);
+        linearizability = LinearizabilityChecker.Check(KvPairModel.Instance, ToPairHistory(operations), timeoutPerKey);
         if (linearizability.Verdict == Verdict.Unknown)
         {
             anomalies.Add(new Anomaly("undecided", linearizability.Describe()));
@@ -39,42 +39,67 @@ public static class HistoryChecks
     }
 
     /// <summary>Writes (known or unknown outcome) and answered linearizable reads, as the checker's operations.</summary>
-    public static List<Operation<KvInput, KvOutput>> ToLinearizabilityHistory(IEnumerable<RecordedOperation> operations)
+    public static List<Operation<KvInput, KvOutput>> ToLinearizabilityHistory(IEnumerable<RecordedOperation> operations) =>
+        [.. operations.Where(op => op.Kind != OperationKind.Txn).Select(SingleKey).OfType<Operation<KvInput, KvOutput>>()];
+
+    /// <summary>As <see cref="ToLinearizabilityHistory"/>, with the transactions, for <see cref="KvPairModel"/>.</summary>
+    public static List<Operation<KvPairInput, KvPairOutput>> ToPairHistory(IEnumerable<RecordedOperation> operations)
     {
-        var history = new List<Operation<KvInput, KvOutput>>();
+        var history = new List<Operation<KvPairInput, KvPairOutput>>();
         foreach (var op in operations)
         {
-            var kind = op.Kind switch { OperationKind.Get => KvOperation.Get, OperationKind.Put => KvOperation.Put, _ => KvOperation.Delete };
-            var input = new KvInput(kind, op.Key, op.Value, op.Precondition, op.MatchVersion);
-            if (op.Kind == OperationKind.Get)
+            if (op.Kind == OperationKind.Txn)
             {
-                if (op.Consistency != "linearizable" || op.Return is not long returned) continue;
-                if (op.Outcome == OperationOutcome.Ok) history.Add(new(op.Client, input, op.Call, new KvOutput(KvResult.Found, op.ValueRead, op.Version), returned));
-                else if (op.Outcome == OperationOutcome.NotFound) history.Add(new(op.Client, input, op.Call, new KvOutput(KvResult.NotFound), returned));
+                var input = new KvPairInput(null, op.Txn);
+                history.Add(op.Return is long done && op.TxnResult is { } answer
+                    ? new(op.Client, input, op.Call, new KvPairOutput(null, answer), done)
+                    : Operation<KvPairInput, KvPairOutput>.Unknown(op.Client, input, op.Call));
                 continue;
             }
-            if (op.Return is not long done || op.Outcome == OperationOutcome.Unknown)
+            if (SingleKey(op) is not { } single) continue;
+            history.Add(new(single.ClientId, new KvPairInput(single.Input, null), single.Call,
+                single.Output is null ? null : new KvPairOutput(single.Output, null), single.Return));
+            if (op.Lease is not null)
             {
-                history.Add(Operation<KvInput, KvOutput>.Unknown(op.Client, input, op.Call));
-                continue;
+                // The lease's expiry deletes the key (if it is still attached): not before the lease can have expired,
+                // maybe never within the history.
+                history.Add(Operation<KvPairInput, KvPairOutput>.Unknown(op.Client,
+                    new KvPairInput(new KvInput(KvOperation.Delete, op.Key), null), op.LeaseExpiresAfter));
             }
-            var output = op.Outcome switch
-            {
-                OperationOutcome.Ok when op.Kind == OperationKind.Put => new KvOutput(KvResult.Written, Version: op.Version, Created: op.Created),
-                OperationOutcome.Ok => new KvOutput(KvResult.Deleted, Version: op.Version),
-                OperationOutcome.NotFound => new KvOutput(KvResult.NotFound),
-                _ => new KvOutput(KvResult.PreconditionFailed),
-            };
-            history.Add(new(op.Client, input, op.Call, output, done));
         }
         return history;
+    }
+
+    /// <summary>One key's write (known or unknown outcome) or answered linearizable read; null for what the checker does not take.</summary>
+    private static Operation<KvInput, KvOutput>? SingleKey(RecordedOperation op)
+    {
+        // A put naming a lease that had expired changed nothing (404).
+        if (op.Lease is not null && op.Outcome == OperationOutcome.NotFound) return null;
+        var kind = op.Kind switch { OperationKind.Get => KvOperation.Get, OperationKind.Put => KvOperation.Put, _ => KvOperation.Delete };
+        var input = new KvInput(kind, op.Key, op.Value, op.Precondition, op.MatchVersion);
+        if (op.Kind == OperationKind.Get)
+        {
+            if (op.Consistency != "linearizable" || op.Return is not long returned) return null;
+            if (op.Outcome == OperationOutcome.Ok) return new(op.Client, input, op.Call, new KvOutput(KvResult.Found, op.ValueRead, op.Version), returned);
+            if (op.Outcome == OperationOutcome.NotFound) return new(op.Client, input, op.Call, new KvOutput(KvResult.NotFound), returned);
+            return null;
+        }
+        if (op.Return is not long done || op.Outcome == OperationOutcome.Unknown) return Operation<KvInput, KvOutput>.Unknown(op.Client, input, op.Call);
+        var output = op.Outcome switch
+        {
+            OperationOutcome.Ok when op.Kind == OperationKind.Put => new KvOutput(KvResult.Written, Version: op.Version, Created: op.Created),
+            OperationOutcome.Ok => new KvOutput(KvResult.Deleted, Version: op.Version),
+            OperationOutcome.NotFound => new KvOutput(KvResult.NotFound),
+            _ => new KvOutput(KvResult.PreconditionFailed),
+        };
+        return new(op.Client, input, op.Call, output, done);
     }
 
     private static IEnumerable<Anomaly> CheckSessions(List<RecordedOperation> operations)
     {
         // Any delete of a key (whatever its outcome) started before a time can explain the key being absent then.
-        var deleteCalls = operations.Where(op => op.Kind == OperationKind.Delete).GroupBy(op => op.Key)
-            .ToDictionary(group => group.Key, group => group.Select(op => op.Call).Order().ToArray());
+        var deleteCalls = operations.SelectMany(DeletedKeys).GroupBy(delete => delete.Key)
+            .ToDictionary(group => group.Key, group => group.Select(delete => delete.Call).Order().ToArray());
         bool MayHaveBeenDeleted(string key, long before) => deleteCalls.TryGetValue(key, out var calls) && calls.Length > 0 && calls[0] < before;
 
         foreach (var client in operations.GroupBy(op => op.Client))
@@ -110,6 +135,19 @@ public static class HistoryChecks
             }
         }
     }
+
+    /// <summary>
+    /// The keys an operation may delete, and from when: a delete from its call, a transaction with a delete in either
+    /// branch from its call, a put attached to a lease from the earliest time the lease can expire.
+    /// </summary>
+    private static IEnumerable<(string Key, long Call)> DeletedKeys(RecordedOperation op) => op.Kind switch
+    {
+        OperationKind.Delete => [(op.Key, op.Call)],
+        OperationKind.Put when op.Lease is not null => [(op.Key, op.LeaseExpiresAfter)],
+        OperationKind.Txn => op.Txn!.Success.Concat(op.Txn.Failure).Where(step => step.Operation == KvOperation.Delete)
+            .Select(step => (step.Key, op.Call)),
+        _ => [],
+    };
 
     private static (long Version, bool Present)? Observation(RecordedOperation op) => op switch
     {
@@ -163,6 +201,8 @@ public static class HistoryChecks
         var versions = operations
             .Where(op => op.Outcome == OperationOutcome.Ok && (op.Kind == OperationKind.Put || op.Kind == OperationKind.Get))
             .Select(op => (Value: op.Kind == OperationKind.Put ? op.Value : op.ValueRead, op.Key, op.Version))
+            .Concat(operations.Where(op => op.TxnResult is { Succeeded: true }).SelectMany(op => op.Txn!.Success
+                .Where(step => step.Operation == KvOperation.Put).Select(step => (Value: step.Value, step.Key, Version: op.TxnResult!.Seq))))
             .GroupBy(x => (x.Key, x.Value));
         foreach (var group in versions)
         {

@@ -82,4 +82,50 @@ public sealed class HistoryChecksTests
         var violation = Assert.Single(anomalies, anomaly => anomaly.Kind == "not-linearizable");
         Assert.Contains("key \"k\"", violation.Description);
     }
+
+    [Fact]
+    public void A_key_attached_to_a_lease_may_vanish_once_the_lease_can_have_expired_but_not_before()
+    {
+        var leased = Put(0, "k0", "l", 0, 10, 1) with { Lease = "00000000000000aa", LeaseExpiresAfter = 1_000 };
+
+        Assert.Empty(Check([], leased,
+            Read(1, 1, "linearizable", "k0", "l", 1, 1, 20, 30),
+            Read(1, 2, "linearizable", "k0", null, 0, 2, 1_100, 1_200),
+            Read(1, 2, "session", "k0", null, 0, 2, 1_300, 1_400)));
+
+        var early = Check([], leased, Read(1, 1, "linearizable", "k0", null, 0, 1, 20, 30));
+        Assert.Contains(early, anomaly => anomaly.Kind == "not-linearizable");
+    }
+
+    [Fact]
+    public void A_put_refused_because_its_lease_had_expired_changed_nothing()
+    {
+        var refused = new RecordedOperation
+        {
+            Index = _index++, Client = 0, Node = 0, Kind = OperationKind.Put, Key = "k0", Value = "late", Call = 0, Return = 10,
+            Outcome = OperationOutcome.NotFound, Lease = "00000000000000bb", LeaseExpiresAfter = 5,
+        };
+
+        Assert.Empty(Check([], refused, Read(1, 1, "linearizable", "k0", null, 0, 1, 20, 30)));
+        Assert.Contains(Check([], refused, Read(1, 1, "linearizable", "k0", "late", 1, 1, 20, 30)), anomaly => anomaly.Kind == "not-linearizable");
+    }
+
+    [Fact]
+    public void A_transaction_that_wrote_both_keys_is_checked_with_reads_of_each()
+    {
+        var txn = new TxnInput([new TxnCompare("k0", TxnCompareKind.Exists, Exists: false)],
+            [new(KvOperation.Put, "k0", "ta"), new(KvOperation.Delete, "k1")], [new(KvOperation.Get, "k0"), new(KvOperation.Get, "k1")]);
+        var written = new RecordedOperation
+        {
+            Index = _index++, Client = 0, Node = 0, Kind = OperationKind.Txn, Key = "k0", Txn = txn, Call = 20, Return = 30,
+            Outcome = OperationOutcome.Ok, TxnResult = new TxnOutput(true, 2, [new(Version: 2), new(Deleted: true)]), Seq = 2, Version = 2,
+        };
+
+        // The client saw k1 present, then its transaction deleted it: a session read finding it absent is no anomaly.
+        Assert.Empty(Check([], Put(0, "k1", "x", 0, 10, 1), written,
+            Read(0, 1, "session", "k1", null, 0, 2, 40, 50, minSeq: 2),
+            Read(1, 1, "linearizable", "k0", "ta", 2, 2, 60, 70)));
+        Assert.Contains(Check([], Put(0, "k1", "x", 0, 10, 1), written, Read(1, 1, "linearizable", "k1", "x", 1, 2, 40, 50)),
+            anomaly => anomaly.Kind == "not-linearizable");
+    }
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace KvCluster.Tests.Jepsen;
 
-public enum OperationKind { Get, Put, Delete }
+public enum OperationKind { Get, Put, Delete, Txn }
 
 public enum OperationOutcome
 {
@@ -53,4 +53,12 @@ public sealed record RecordedOperation
     /// <summary>An answer no correct node gives (400, 500...), or the last transport error.</summary>
     public string? Error { get; set; }
     public bool Unexpected { get; set; }
+    /// <summary>The lease a put attached its key to (PUT ?lease=), or null.</summary>
+    public string? Lease { get; init; }
+    /// <summary>With <see cref="Lease"/>: the earliest time (µs) the lease can expire: its grant's call plus its TTL.</summary>
+    public long LeaseExpiresAfter { get; init; }
+    /// <summary>A transaction's request (Kind Txn; <see cref="Key"/> is then the first key of its pair).</summary>
+    public Linearizability.TxnInput? Txn { get; init; }
+    /// <summary>A transaction's answer, once known.</summary>
+    public Linearizability.TxnOutput? TxnResult { get; set; }
 }

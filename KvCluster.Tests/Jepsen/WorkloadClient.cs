@@ -11,8 +11,9 @@ namespace KvCluster.Tests.Jepsen;
 /// random nodes. It carries a session (the highest X-Kv-Seq it has seen, sent as X-Kv-Min-Seq on session reads) and
 /// retries a write whose outcome it did not learn with the same Idempotency-Key, on any node; one still unknown after
 /// <see cref="WorkloadOptions.WriteRetryWindow"/> is set aside (so the client moves on) and retried once the run is over.
+/// A share of its operations are transactions over a pair of keys (WorkloadClient.Transactions.cs).
 /// </summary>
-internal sealed class WorkloadClient(int id, IReadOnlyList<HttpClient> nodes, WorkloadOptions options, Stopwatch clock, Random random,
+internal sealed partial class WorkloadClient(int id, IReadOnlyList<HttpClient> nodes, WorkloadOptions options, Stopwatch clock, Random random,
     Func<int> nextIndex, Action<RecordedOperation> record)
 {
     private static readonly string[] Consistencies = ["linearizable", "linearizable", "session", "local"];
@@ -26,6 +27,11 @@ internal sealed class WorkloadClient(int id, IReadOnlyList<HttpClient> nodes, Wo
         while (keepGoing())
         {
             int index = nextIndex();
+            if (random.NextDouble() < options.TransactionShare)
+            {
+                record(await TxnAsync(index, random.Next(nodes.Count)).ConfigureAwait(false));
+                continue;
+            }
             string key = "k" + random.Next(options.Keys).ToString(CultureInfo.InvariantCulture);
             int node = random.Next(nodes.Count);
             double roll = random.NextDouble();
@@ -87,18 +93,22 @@ internal sealed class WorkloadClient(int id, IReadOnlyList<HttpClient> nodes, Wo
         return operation;
     }
 
-    private Task<RecordedOperation> PutAsync(int index, int node, string key)
+    private async Task<RecordedOperation> PutAsync(int index, int node, string key)
     {
+        if (random.NextDouble() < options.LeasedPutShare && await GrantLeaseAsync(node).ConfigureAwait(false) is { } lease)
+        {
+            return await LeasedPutAsync(index, node, key, lease).ConfigureAwait(false);
+        }
         string value = $"c{id}-{++_written}";
         double roll = random.NextDouble();
         var (precondition, match) = roll < 0.55 ? (KvPrecondition.None, 0L)
             : roll < 0.85 ? (KvPrecondition.IfMatch, GuessVersion(key))
             : (KvPrecondition.IfNoneMatch, 0L);
-        return WriteAsync(new RecordedOperation
+        return await WriteAsync(new RecordedOperation
         {
             Index = index, Client = id, Node = node, Kind = OperationKind.Put, Key = key, Value = value, Precondition = precondition,
             MatchVersion = match, IdempotencyKey = $"w{options.Seed}-c{id}-{_written}", Call = Now,
-        });
+        }).ConfigureAwait(false);
     }
 
     private Task<RecordedOperation> DeleteAsync(int index, int node, string key)
@@ -153,8 +163,10 @@ internal sealed class WorkloadClient(int id, IReadOnlyList<HttpClient> nodes, Wo
     /// <summary>One attempt; true when the outcome is known (success, 404, 412 or an answer no retry can change).</summary>
     private async Task<bool> TryWriteAsync(RecordedOperation operation, HttpClient node)
     {
+        if (operation.Kind == OperationKind.Txn) return await TryTxnAsync(operation, node).ConfigureAwait(false);
         var method = operation.Kind == OperationKind.Put ? HttpMethod.Put : HttpMethod.Delete;
-        using var request = new HttpRequestMessage(method, Path(operation.Key));
+        string query = operation.Lease is null ? "" : "?lease=" + operation.Lease;
+        using var request = new HttpRequestMessage(method, Path(operation.Key) + query);
         if (operation.Kind == OperationKind.Put) request.Content = new StringContent(operation.Value!, Encoding.UTF8, "text/plain");
         request.Headers.Add("Idempotency-Key", operation.IdempotencyKey);
         if (operation.Precondition == KvPrecondition.IfMatch) request.Headers.TryAddWithoutValidation("If-Match", $"\"{operation.MatchVersion}\"");

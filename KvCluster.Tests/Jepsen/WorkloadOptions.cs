@@ -5,7 +5,13 @@ public sealed record WorkloadOptions
 {
     public int Seed { get; init; } = 1;
     public int Clients { get; init; } = 6;
+    /// <summary>Keys k0..k{Keys-1}; transactions span the two keys of a pair (k0 and k1, k2 and k3, ...).</summary>
     public int Keys { get; init; } = 6;
+    /// <summary>The share of operations that are transactions (POST /v1/txn) over a pair of keys.</summary>
+    public double TransactionShare { get; init; } = 0.15;
+    /// <summary>The share of puts that attach their key to a new lease of <see cref="LeaseTtl"/>, never kept alive.</summary>
+    public double LeasedPutShare { get; init; } = 0.1;
+    public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(12);
     public int MaxOperations { get; init; } = 20_000;
     /// <summary>One HTTP attempt's limit; a write that hits it is retried with the same Idempotency-Key.</summary>
