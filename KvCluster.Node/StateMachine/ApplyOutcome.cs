@@ -13,4 +13,6 @@ public enum ApplyOutcome
     NotFound,
     /// <summary>The entry's precondition did not hold; nothing changed.</summary>
     PreconditionFailed,
+    /// <summary>A put named a lease that does not exist (never granted, revoked or expired); nothing changed.</summary>
+    LeaseNotFound,
 }
