@@ -1,4 +1,6 @@
 using System.Globalization;
+using KvCluster.Log.Redis;
+using KvCluster.Node.Leases;
 using KvCluster.Node.Replication;
 using KvCluster.Node.StateMachine;
 using KvCluster.Log.Entries;
@@ -92,6 +94,9 @@ internal static class KvEndpoints
         {
             return Problems.BadRequest("Invalid Idempotency-Key", idempotencyError);
         }
+        // ?lease={id} attaches the key to a lease (docs/architecture.md §8.2); whether it exists is decided at apply.
+        string lease = context.Request.Query["lease"].ToString();
+        if (lease.Length > 0 && !LeaseEntryFormat.IsValidId(lease)) return LeaseProblems.InvalidId(lease);
         string contentType = context.Request.ContentType ?? "";
         if (contentType.Length > MaxContentTypeLength)
         {
@@ -102,7 +107,19 @@ internal static class KvEndpoints
         var value = await BodyReader.ReadAsync(context.Request, limit, context.RequestAborted);
         if (value is null) return Problems.TooLarge(limit);
 
-        var outcome = await proposer.ProposeAsync(LogOperation.Put, key, value, contentType, precondition, idempotencyKey, context.RequestAborted);
+        var outcome = await proposer.ProposeAsync(new ProposedWrite(LogOperation.Put, key)
+        {
+            Value = value,
+            ContentType = contentType,
+            Precondition = precondition,
+            IdempotencyKey = idempotencyKey,
+            Lease = lease,
+        }, context.RequestAborted);
+        if (outcome is WriteOutcome.Applied { Result.Outcome: ApplyOutcome.LeaseNotFound } unleased)
+        {
+            SetSeq(context, unleased.Seq);
+            return LeaseProblems.NotFound(lease);
+        }
         return MapWrite(context, key, outcome, result => result.Outcome switch
         {
             ApplyOutcome.Created => DirectResults.Json(new PutResponse(key, result.Version, true), NodeJsonContext.Default.PutResponse,

@@ -1,4 +1,5 @@
 using KvCluster.Node.Api.Compat;
+using KvCluster.Node.Leases;
 
 namespace KvCluster.Node.Api;
 
@@ -9,6 +10,7 @@ public static class NodeApi
     {
         app.MapDefaultEndpoints();
         app.MapKvEndpoints();
+        app.MapLeaseEndpoints();
         app.MapClusterEndpoints();
         app.MapNodeStatusEndpoints();
         app.MapSnapshotEndpoints();
