@@ -213,7 +213,9 @@ public sealed class InMemoryReplicatedLog : IReplicatedLog
 
     private LogEntry Sequence(AppendCommand command, long seq, long sequencedAt)
     {
-        var bytes = command.Encoded.IsEmpty ? EntryBlob.Encode(command) : command.Encoded;
+        // A copy: a command from the wire is a slice of the coordinator's pooled request buffer, which is reused once the
+        // append has answered, while this log keeps the entry (Redis, by contrast, has every byte by then).
+        var bytes = command.Encoded.IsEmpty ? EntryBlob.Encode(command) : command.Encoded.ToArray();
         var entry = EntryBlob.DecodeEntry(bytes, seq, sequencedAt, "", ChainHashFormat.CommandXxHash128);
         return entry with { ChainHash = ChainHash.Next(_chain, entry) };
     }

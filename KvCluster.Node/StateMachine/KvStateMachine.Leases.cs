@@ -104,7 +104,9 @@ public sealed partial class KvStateMachine
         switch (entry.Operation)
         {
             case LogOperation.LeaseGrant when !LeaseEntryFormat.TryDecodeGrant(entry.Value.Span, out _, out _):
-                throw new ArgumentException($"Log entry {entry.Seq} is a lease grant without a TTL and deadline.", nameof(entry));
+                throw new ArgumentException(
+                    $"Log entry {entry.Seq} is a lease grant without a TTL and deadline: '{System.Text.Encoding.ASCII.GetString(entry.Value.Span[..Math.Min(64, entry.Value.Length)])}'.",
+                    nameof(entry));
             case LogOperation.LeaseRevoke when !(entry.Value.Span.SequenceEqual(ExpiredValue)
                                                  || entry.Value.Span.SequenceEqual(RevokedValue)):
                 throw new ArgumentException($"Log entry {entry.Seq} is a lease revoke that says neither expired nor revoked.", nameof(entry));
