@@ -134,6 +134,45 @@ public sealed class LeaseClusterTests(SharedCluster shared, ITestOutputHelper ou
         await AssertIdenticalReplicasAsync(cluster);
     }
 
+    [Fact]
+    public async Task Expiries_racing_concurrent_writes_on_every_node_delete_exactly_the_keys_last_written_under_them_identically_everywhere()
+    {
+        var cluster = shared.For(output);
+        string[] leases = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => GrantAsync(cluster.NodeClients[i % 3], ttlSeconds: 1 + i % 2)));
+        var writes = new System.Collections.Concurrent.ConcurrentBag<(string Key, string Lease, long Version)>();
+        var writers = cluster.NodeClients.Select((node, n) => Task.Run(async () =>
+        {
+            var random = new Random(n);
+            var writing = Stopwatch.StartNew();
+            while (writing.Elapsed < TimeSpan.FromSeconds(3))
+            {
+                string key = $"mixed/k{random.Next(8)}";
+                string lease = random.Next(3) == 0 ? "" : leases[random.Next(leases.Length)];
+                using var put = await PutAsync(node, key, $"node{n}", lease.Length > 0 ? Attach(lease) : null);
+                if (put.StatusCode == HttpStatusCode.NotFound) continue; // the lease had ended: nothing changed
+                Assert.True(put.IsSuccessStatusCode, $"PUT {key} answered {(int)put.StatusCode}");
+                writes.Add((key, lease, ETagVersion(put)));
+            }
+        })).ToArray();
+        await Task.WhenAll(writers);
+        await Eventually.TrueAsync(async () => (await JsonAsync(await cluster.NodeClients[0].GetAsync("/v1/leases")))
+            .GetProperty("leases").EnumerateArray().All(id => !leases.Contains(id.GetString())), TimeSpan.FromSeconds(5), () => "leases left");
+        await AssertIdenticalReplicasAsync(cluster);
+
+        // In log order, a key's last successful write decides: under a lease, the lease's end (later in the log) deleted
+        // it; without one, it stands at that version.
+        foreach (var last in writes.GroupBy(w => w.Key).Select(g => g.MaxBy(w => w.Version)))
+        {
+            foreach (var node in cluster.NodeClients)
+            {
+                using var get = await GetAsync(node, last.Key);
+                if (last.Lease.Length > 0) Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+                else Assert.Equal(last.Version, ETagVersion(get));
+            }
+        }
+        output.WriteLine($"{writes.Count} writes, {writes.Count(w => w.Lease.Length > 0)} under a lease.");
+    }
+
     private static Action<HttpRequestMessage> Attach(string lease) =>
         request => request.RequestUri = new Uri(request.RequestUri!.OriginalString + "?lease=" + lease, UriKind.Relative);
 
