@@ -109,7 +109,11 @@ internal static class KvEndpoints
         if (value is null) return Problems.TooLarge(limit);
         // A lease past its deadline in Redis is answered 404 at once, rather than attaching a key its revoke, already on
         // its way, would delete. The state decides all the same: a revoke that lands first makes the put LeaseNotFound.
-        if (lease.Length > 0 && await LeaseLiveAsync(leases, lease, context.RequestAborted) is { } leaseAnswer) return leaseAnswer;
+        // Not for a request with an Idempotency-Key: its retry must get the answer the first attempt got.
+        if (lease.Length > 0 && idempotencyKey.Length == 0 && await LeaseLiveAsync(leases, lease, context.RequestAborted) is { } leaseAnswer)
+        {
+            return leaseAnswer;
+        }
 
         var outcome = await proposer.ProposeAsync(new ProposedWrite(LogOperation.Put, key)
         {

@@ -156,8 +156,9 @@ public sealed partial class KvStateMachine
 
     /// <summary>
     /// SHA-256 (hex) over AppliedSeq, log time, every key with its version, created seq, content type
-    /// and value in key order, every idempotency record in key order, and every lease with its keys in id order. Replicas that applied the
-    /// same log return the same digest. Waits for an Apply in progress; holds Apply off while it runs.
+    /// and value in key order, every idempotency record in key order, and every lease with its keys in id
+    /// order. Replicas that applied the same log return the same digest. Waits for an Apply in progress;
+    /// holds Apply off while it runs.
     /// </summary>
     public string ComputeDigest() => ComputeDigestWithSeq().Digest;
 
