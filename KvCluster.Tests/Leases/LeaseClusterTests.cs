@@ -111,18 +111,33 @@ public sealed class LeaseClusterTests(SharedCluster shared, ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task A_lease_still_expires_when_the_coordinator_is_killed_and_started_again_while_it_is_live()
+    public async Task A_lease_still_expires_when_the_coordinator_is_killed_and_started_again_while_it_is_live_and_one_kept_alive_survives()
     {
         var cluster = shared.For(output);
         string lease = await GrantAsync(cluster.NodeClients[2], ttlSeconds: 3);
-        using (var put = await PutAsync(cluster.NodeClients[2], "restart/session", "live", Attach(lease)))
+        string kept = await GrantAsync(cluster.NodeClients[0], ttlSeconds: 2);
+        foreach (var (key, id) in new[] { ("restart/session", lease), ("restart/kept", kept) })
         {
+            using var put = await PutAsync(cluster.NodeClients[2], key, "live", Attach(id));
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
+        // Keep-alives need only Redis and a node: they go on while no coordinator runs.
+        using var stopKeeping = new CancellationTokenSource();
+        var keeper = Task.Run(async () =>
+        {
+            var failures = new List<string>();
+            while (!stopKeeping.IsCancellationRequested)
+            {
+                using var alive = await cluster.NodeClients[1].PostAsync($"/v1/leases/{kept}/keepalive", null);
+                if (alive.StatusCode != HttpStatusCode.OK) failures.Add($"{(int)alive.StatusCode} {await alive.Content.ReadAsStringAsync()}");
+                await Task.Delay(400);
+            }
+            return failures;
+        });
 
         cluster.Coordinator.Kill();
         var down = Stopwatch.StartNew();
-        // Nothing expires it while no coordinator runs (reads need only Redis and the node).
+        // Past the first lease's deadline, nothing expires it while no coordinator runs (reads need only Redis and a node).
         await Task.Delay(TimeSpan.FromSeconds(3.5) - down.Elapsed is { Ticks: > 0 } rest ? rest : TimeSpan.Zero);
         Assert.Equal("live", await GetValueAsync(cluster.NodeClients[0], "restart/session"));
         await cluster.Coordinator.StartAsync();
@@ -131,7 +146,12 @@ public sealed class LeaseClusterTests(SharedCluster shared, ITestOutputHelper ou
         await Eventually.TrueAsync(async () => await AllGoneAsync(cluster, "restart/session"), TimeSpan.FromSeconds(5),
             () => $"the key was still there {up.Elapsed.TotalSeconds:0.0} s after the coordinator was ready again");
         output.WriteLine($"Gone {up.Elapsed.TotalSeconds:0.00} s after the restarted coordinator was ready.");
+        await stopKeeping.CancelAsync();
+        Assert.Empty(await keeper);
+        foreach (var node in cluster.NodeClients) Assert.Equal("live", await GetValueAsync(node, "restart/kept"));
         await AssertIdenticalReplicasAsync(cluster);
+        using var revoked = await cluster.NodeClients[0].DeleteAsync($"/v1/leases/{kept}");
+        Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
     }
 
     [Fact]
