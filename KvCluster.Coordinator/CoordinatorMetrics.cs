@@ -15,4 +15,7 @@ internal static class CoordinatorMetrics
 
     public static readonly Counter<long> Appends = Meter.CreateCounter<long>(
         "kv.appends", "{command}", "Commands the coordinator was asked to sequence, by outcome (sequenced, duplicate, failed).");
+
+    public static readonly Counter<long> LeaseExpiries = Meter.CreateCounter<long>(
+        "kv.lease.expiries", "{lease}", "Leases this coordinator revoked because they were not kept alive (each expiry counted once).");
 }

@@ -1,6 +1,7 @@
 using KvCluster.Coordinator;
 using KvCluster.Coordinator.Api;
 using KvCluster.Coordinator.Compaction;
+using KvCluster.Coordinator.Leases;
 using KvCluster.Coordinator.Sequencing;
 using KvCluster.Log;
 using KvCluster.Log.Membership;
@@ -36,6 +37,9 @@ builder.Services.AddSnapshotSource();
 builder.Services.AddHostedService<CompactionService>();
 builder.Services.AddSingleton<AppendBatcher>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AppendBatcher>());
+builder.Services.Configure<LeaseExpiryOptions>(builder.Configuration.GetSection("Kv:Leases"));
+builder.Services.AddSingleton(sp => new LeaseStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<LogKeys>()));
+builder.Services.AddHostedService<LeaseExpirer>();
 
 var app = builder.Build();
 app.UseServiceDefaults();

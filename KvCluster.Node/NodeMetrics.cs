@@ -44,6 +44,8 @@ public sealed class NodeMetrics
             "Entries between the highest sequence number known to be in the log and the one this replica applied.");
         meter.CreateObservableGauge("kv.key.count", () => (long)replica.Machine.Count, "{key}", "Keys this replica holds.");
         meter.CreateObservableGauge("kv.value.size", () => replica.Machine.ValueBytes, "By", "Bytes of values this replica holds.");
+        meter.CreateObservableGauge("kv.lease.count", () => (long)replica.Machine.LeaseCount, "{lease}",
+            "Leases this replica holds (granted, not yet revoked or expired).");
         _snapshotDuration = meter.CreateHistogram("kv.snapshot.duration", "s", "Time to write one snapshot of the replica's state.",
             tags: null, advice: DurationBuckets);
         _catchUpDuration = meter.CreateHistogram("kv.catchup.duration", "s",
@@ -113,6 +115,7 @@ public sealed class NodeMetrics
             ApplyOutcome.TxnSucceeded => "txn_succeeded",
             ApplyOutcome.TxnFailed => "txn_failed",
             ApplyOutcome.TxnMalformed => "txn_malformed",
+            ApplyOutcome.LeaseNotFound => "lease_not_found",
             _ => "applied",
         },
         WriteOutcome.Refused => "refused",

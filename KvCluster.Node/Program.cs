@@ -64,6 +64,7 @@ builder.Services.AddSingleton<NodeMetrics>();
 builder.Services.AddSingleton<ReadBarrier>();
 builder.Services.AddSingleton<ReadGate>();
 builder.Services.AddSingleton<WriteProposer>();
+builder.Services.AddSingleton(sp => new LeaseStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<LogKeys>()));
 builder.Services.AddCoordinatorClient();
 builder.Services.AddHostedService<LogTailer>();
 builder.Services.AddHostedService<MembershipHeartbeat>();

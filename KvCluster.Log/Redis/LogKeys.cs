@@ -19,6 +19,8 @@ public sealed class LogKeys
         Chain = prefix + "chain";
         Members = prefix + "members";
         HeadChannel = prefix + "head";
+        Leases = prefix + "leases";
+        LeaseTtls = prefix + "lease-ttl";
     }
 
     public string Prefix { get; }
@@ -37,4 +39,10 @@ public sealed class LogKeys
 
     /// <summary>Pub/sub channel on which the sequencer announces each new head (its seq as text).</summary>
     public string HeadChannel { get; }
+
+    /// <summary>Sorted set of lease id → deadline (Redis time, Unix ms): lease liveness, kept out of the log (§8.2).</summary>
+    public string Leases { get; }
+
+    /// <summary>Hash of lease id → "{granted TTL ms}:{granted at, Redis time Unix ms}", beside <see cref="Leases"/>.</summary>
+    public string LeaseTtls { get; }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using KvCluster.Log.Redis;
+using KvCluster.Node.Leases;
 using KvCluster.Node.Replication;
 using KvCluster.Node.StateMachine;
 using KvCluster.Log.Entries;
@@ -31,8 +33,9 @@ internal static class KvEndpoints
         var metrics = services.GetRequiredService<NodeMetrics>();
         var proposer = services.GetRequiredService<WriteProposer>();
         var options = services.GetRequiredService<IOptions<NodeOptions>>();
+        var leases = ActivatorUtilities.GetServiceOrCreateInstance<LeaseStore>(services);
         app.MapGet("/v1/kv/{**key}", context => GetAsync(context, replica, gate, metrics)).RequireAccess(KvPolicies.ReadKey);
-        app.MapPut("/v1/kv/{**key}", context => AnswerAsync(context, PutAsync(context, proposer, options))).RequireAccess(KvPolicies.WriteKey);
+        app.MapPut("/v1/kv/{**key}", context => AnswerAsync(context, PutAsync(context, proposer, options, leases))).RequireAccess(KvPolicies.WriteKey);
         app.MapDelete("/v1/kv/{**key}", context => AnswerAsync(context, DeleteAsync(context, proposer))).RequireAccess(KvPolicies.WriteKey);
         app.MapGet("/v1/kv", context => AnswerAsync(context, ListAsync(context, replica, gate, metrics))).RequireAccess(KvPolicies.ListKeys);
     }
@@ -81,7 +84,7 @@ internal static class KvEndpoints
         return DirectResults.WriteBytesAsync(context, record.Value, contentType);
     }
 
-    private static async Task<IResult> PutAsync(HttpContext context, WriteProposer proposer, IOptions<NodeOptions> options)
+    private static async Task<IResult> PutAsync(HttpContext context, WriteProposer proposer, IOptions<NodeOptions> options, LeaseStore leases)
     {
         if (!KeyPath.TryGetKey(context, KeyRoutePrefix, out string key, out string keyError)) return Problems.BadRequest("Invalid key", keyError);
         if (!WritePreconditions.TryParse(context.Request, allowCreateOnly: true, out var precondition, out string preconditionError))
@@ -92,6 +95,9 @@ internal static class KvEndpoints
         {
             return Problems.BadRequest("Invalid Idempotency-Key", idempotencyError);
         }
+        // ?lease={id} attaches the key to a lease (docs/architecture.md §8.2); whether it exists is decided at apply.
+        string lease = context.Request.Query["lease"].ToString();
+        if (lease.Length > 0 && !LeaseEntryFormat.IsValidId(lease)) return LeaseProblems.InvalidId(lease);
         string contentType = context.Request.ContentType ?? "";
         if (contentType.Length > MaxContentTypeLength)
         {
@@ -101,8 +107,27 @@ internal static class KvEndpoints
         int limit = options.Value.MaxValueBytes;
         var value = await BodyReader.ReadAsync(context.Request, limit, context.RequestAborted);
         if (value is null) return Problems.TooLarge(limit);
+        // A lease past its deadline in Redis is answered 404 at once, rather than attaching a key its revoke, already on
+        // its way, would delete. The state decides all the same: a revoke that lands first makes the put LeaseNotFound.
+        // Not for a request with an Idempotency-Key: its retry must get the answer the first attempt got.
+        if (lease.Length > 0 && idempotencyKey.Length == 0 && await LeaseLiveAsync(leases, lease, context.RequestAborted) is { } leaseAnswer)
+        {
+            return leaseAnswer;
+        }
 
-        var outcome = await proposer.ProposeAsync(LogOperation.Put, key, value, contentType, precondition, idempotencyKey, context.RequestAborted);
+        var outcome = await proposer.ProposeAsync(new ProposedWrite(LogOperation.Put, key)
+        {
+            Value = value,
+            ContentType = contentType,
+            Precondition = precondition,
+            IdempotencyKey = idempotencyKey,
+            Lease = lease,
+        }, context.RequestAborted);
+        if (outcome is WriteOutcome.Applied { Result.Outcome: ApplyOutcome.LeaseNotFound } unleased)
+        {
+            SetSeq(context, unleased.Seq);
+            return LeaseProblems.NotFound(lease);
+        }
         return MapWrite(context, key, outcome, result => result.Outcome switch
         {
             ApplyOutcome.Created => DirectResults.Json(new PutResponse(key, result.Version, true), NodeJsonContext.Default.PutResponse,
@@ -153,6 +178,19 @@ internal static class KvEndpoints
         var items = new List<ListItem>(page.Items.Count);
         foreach (var item in page.Items) items.Add(new ListItem(item.Key, item.Version, item.Size));
         return Results.Json(new ListResponse(items, page.NextAfter), NodeJsonContext.Default.ListResponse);
+    }
+
+    // Null when the lease is live in Redis; else the answer (404, or 503 when Redis cannot say).
+    private static async Task<IResult?> LeaseLiveAsync(LeaseStore leases, string lease, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await leases.TimeToLiveAsync(lease, cancellationToken) is null ? LeaseProblems.NotFound(lease) : null;
+        }
+        catch (KvCluster.Log.LogUnavailableException e)
+        {
+            return Problems.Unavailable("Leases unavailable", $"Redis, which keeps lease deadlines, could not be reached: {e.PublicReason}");
+        }
     }
 
     private static IResult MapWrite(HttpContext context, string key, WriteOutcome outcome, Func<ApplyResult, IResult> onSuccess)

@@ -1,6 +1,7 @@
 using KvCluster.Node.Api.Compat;
 using KvCluster.Node.Watch;
 using KvCluster.Node.Transactions;
+using KvCluster.Node.Leases;
 
 namespace KvCluster.Node.Api;
 
@@ -12,6 +13,7 @@ public static class NodeApi
         app.MapDefaultEndpoints();
         app.MapKvEndpoints();
         app.MapTxnEndpoints();
+        app.MapLeaseEndpoints();
         app.MapClusterEndpoints();
         app.MapNodeStatusEndpoints();
         app.MapSnapshotEndpoints();

@@ -19,4 +19,6 @@ public enum ApplyOutcome
     TxnFailed,
     /// <summary>A transaction entry that does not decode; nothing changed, on every replica alike.</summary>
     TxnMalformed,
+    /// <summary>A put named a lease that does not exist (never granted, revoked or expired); nothing changed.</summary>
+    LeaseNotFound,
 }

@@ -7,7 +7,7 @@ namespace KvCluster.Node.StateMachine;
 public sealed class KvRecord
 {
     // A plain array of exactly the value's length: no slice of a larger buffer is kept alive,
-    // and a record costs one object header plus four fields.
+    // and a record costs one object header plus five fields.
     private readonly byte[] _value;
 
     /// <summary>Makes a record holding its own copy of <paramref name="value"/>.</summary>
@@ -16,13 +16,15 @@ public sealed class KvRecord
     {
     }
 
-    private KvRecord(byte[] ownedValue, string contentType, long version, long createdSeq)
+    private KvRecord(byte[] ownedValue, string contentType, long version, long createdSeq, string lease = "")
     {
         ArgumentNullException.ThrowIfNull(contentType);
+        ArgumentNullException.ThrowIfNull(lease);
         _value = ownedValue;
         ContentType = contentType;
         Version = version;
         CreatedSeq = createdSeq;
+        Lease = lease;
     }
 
     public ReadOnlyMemory<byte> Value => _value;
@@ -35,6 +37,9 @@ public sealed class KvRecord
 
     /// <summary>The seq at which this incarnation of the key was created (reset by delete + put).</summary>
     public long CreatedSeq { get; }
+
+    /// <summary>The lease the key is attached to ("" when none): the key is deleted when that lease ends.</summary>
+    public string Lease { get; }
 
     public int Size => _value.Length;
 
@@ -56,6 +61,6 @@ public sealed class KvRecord
     }
 
     /// <summary>Takes ownership of <paramref name="ownedValue"/>; the caller must not keep or change it.</summary>
-    internal static KvRecord Own(byte[] ownedValue, string contentType, long version, long createdSeq) =>
-        new(ownedValue, contentType, version, createdSeq);
+    internal static KvRecord Own(byte[] ownedValue, string contentType, long version, long createdSeq, string lease = "") =>
+        new(ownedValue, contentType, version, createdSeq, lease);
 }

@@ -87,9 +87,12 @@ public sealed partial class KvStateMachine
             {
                 result = entry.Operation switch
                 {
+                    LogOperation.Put when entry.Lease.Length > 0 => ApplyLeasedPut(entry, changes),
                     LogOperation.Put => ApplyPut(entry, changes),
                     LogOperation.Delete => ApplyDelete(entry, changes),
                     LogOperation.Txn => ApplyTxn(entry, changes),
+                    LogOperation.LeaseGrant => ApplyLeaseGrant(entry),
+                    LogOperation.LeaseRevoke => ApplyLeaseRevoke(entry, changes),
                     _ => throw new UnreachableException(),
                 };
                 if (entry.IdempotencyKey.Length > 0)
@@ -154,8 +157,9 @@ public sealed partial class KvStateMachine
 
     /// <summary>
     /// SHA-256 (hex) over AppliedSeq, log time, every key with its version, created seq, content type
-    /// and value in key order, and every idempotency record in key order. Replicas that applied the
-    /// same log return the same digest. Waits for an Apply in progress; holds Apply off while it runs.
+    /// and value in key order, every idempotency record in key order, and every lease with its keys in id
+    /// order. Replicas that applied the same log return the same digest. Waits for an Apply in progress;
+    /// holds Apply off while it runs.
     /// </summary>
     public string ComputeDigest() => ComputeDigestWithSeq().Digest;
 
@@ -189,6 +193,8 @@ public sealed partial class KvStateMachine
                 digest.Add(record.Result.Version);
                 digest.Add(record.RecordedAtUnixMs);
             }
+
+            AddLeasesTo(digest);
             return new StateDigest(_appliedSeq, digest.ToHex());
         }
     }
@@ -198,7 +204,7 @@ public sealed partial class KvStateMachine
         _records.TryGetValue(entry.Key, out var current);
         if (!PreconditionHolds(entry.Precondition, current))
             return new ApplyResult(ApplyOutcome.PreconditionFailed, current?.Version ?? 0);
-        bool created = PutRecord(entry.Seq, entry.Key, entry.Value.Span, entry.ContentType, current, changes);
+        bool created = PutRecord(entry.Seq, entry.Key, entry.Value.Span, entry.ContentType, current, changes, entry.Lease);
         return new ApplyResult(created ? ApplyOutcome.Created : ApplyOutcome.Updated, entry.Seq);
     }
 
@@ -215,16 +221,19 @@ public sealed partial class KvStateMachine
 
     /// <summary>
     /// Writes <paramref name="key"/> at <paramref name="seq"/>, replacing <paramref name="current"/> (its record now, or
-    /// null): the one place a key's record is written, whichever entry writes it. True when the key was created.
+    /// null): the one place a key's record is written, whichever entry writes it. True when the key was created. The key
+    /// is attached to <paramref name="lease"/>, which must exist, or to no lease when it is "" (detached from its old one).
     /// </summary>
     private bool PutRecord(long seq, string key, ReadOnlySpan<byte> value, string contentType, KvRecord? current,
-        ICollection<KvChange>? changes)
+        ICollection<KvChange>? changes, string lease = "")
     {
         var written = KvRecord.Own(
             KvRecord.CopyOf(value),
             _contentTypes.Intern(contentType),
             version: seq,
-            createdSeq: current?.CreatedSeq ?? seq);
+            createdSeq: current?.CreatedSeq ?? seq,
+            lease);
+        MoveKeyBetweenLeases(key, current?.Lease ?? "", lease);
         changes?.Add(new KvChange(seq, key, KvChangeKind.Put, seq, written.ContentType, written.Value));
 
         if (current is null)
@@ -247,6 +256,7 @@ public sealed partial class KvStateMachine
     /// <summary>Removes <paramref name="key"/>, whose record is <paramref name="current"/>, at <paramref name="seq"/>: the one place a key is removed.</summary>
     private void RemoveRecord(long seq, string key, KvRecord current, string cause, ICollection<KvChange>? changes)
     {
+        MoveKeyBetweenLeases(key, current.Lease, "");
         lock (_indexLock)
         {
             _index.Remove(key);
@@ -272,8 +282,9 @@ public sealed partial class KvStateMachine
     // Checked before anything changes, so a malformed entry leaves the state as it was.
     private static void ThrowIfMalformed(LogEntry entry)
     {
-        if (entry.Operation is not (LogOperation.Put or LogOperation.Delete or LogOperation.Txn))
+        if (!Enum.IsDefined(entry.Operation))
             throw new ArgumentException($"Log entry {entry.Seq} has unknown operation {entry.Operation}.", nameof(entry));
+        ThrowIfMalformedLease(entry);
         if (!Enum.IsDefined(entry.Precondition.Kind))
             throw new ArgumentException($"Log entry {entry.Seq} has unknown precondition {entry.Precondition.Kind}.", nameof(entry));
         ArgumentNullException.ThrowIfNull(entry.Key);

@@ -39,7 +39,19 @@ internal static class ClientRoutes
         new("GET /health", null, _ => Request.Get("/health")),
         new("GET /alive", null, _ => Request.Get("/alive")),
         new("GET /v1/watch?prefix=", KvRole.Read, _ => Request.Get("/v1/watch?prefix=app/")),
+        new("POST /v1/leases", KvRole.Write, _ => Request.Json(HttpMethod.Post, "/v1/leases", """{"ttlSeconds":60}""")),
+        new("GET /v1/leases", KvRole.Read, _ => Request.Get("/v1/leases")),
+        new("GET /v1/leases/{id}", KvRole.Read, n => Request.Get($"/v1/leases/{LeaseId(n)}"), SeedLease),
+        new("POST /v1/leases/{id}/keepalive", KvRole.Write, n => Request.Post($"/v1/leases/{LeaseId(n)}/keepalive"), SeedLease),
+        new("DELETE /v1/leases/{id}", KvRole.Write, n => Request.Delete($"/v1/leases/{LeaseId(n)}"), SeedLease),
+        new("PUT /v1/kv/{key}?lease=", KvRole.Write, n => Request.Put($"/v1/kv/app/{n}?lease={LeaseId(n)}", "v"), SeedLease),
     ];
+
+    // A lease id (16 lowercase hex digits) named after the request, granted under that id by SeedLease.
+    private static string LeaseId(string name) => name.PadLeft(16, '0');
+
+    private static HttpRequestMessage SeedLease(string name) =>
+        Request.Json(HttpMethod.Post, "/v1/leases", $$"""{"ttlSeconds":60,"id":"{{LeaseId(name)}}"}""");
 
     public static readonly ClientRoute[] Coordinator =
     [

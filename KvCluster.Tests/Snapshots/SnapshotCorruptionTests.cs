@@ -51,7 +51,7 @@ public sealed class SnapshotCorruptionTests
     public void A_future_format_version_is_refused_as_newer()
     {
         var damaged = (byte[])Snapshot.Clone();
-        damaged[6] = 2; // little-endian uint16 after the 6-byte magic
+        damaged[6] = 99; // little-endian uint16 after the 6-byte magic: far past the current version
         var error = Assert.Throws<SnapshotFormatException>(() => RandomStates.Restore(damaged));
         Assert.Contains("newer", error.Reason);
     }
