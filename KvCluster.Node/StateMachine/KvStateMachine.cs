@@ -90,9 +90,9 @@ public sealed partial class KvStateMachine
                     LogOperation.Put when entry.Lease.Length > 0 => ApplyLeasedPut(entry, changes),
                     LogOperation.Put => ApplyPut(entry, changes),
                     LogOperation.Delete => ApplyDelete(entry, changes),
-                    LogOperation.Txn => ApplyTxn(entry, changes),
+                    LogOperation.Txn => ApplyWhole(() => ApplyTxn(entry, changes)),
                     LogOperation.LeaseGrant => ApplyLeaseGrant(entry),
-                    LogOperation.LeaseRevoke => ApplyLeaseRevoke(entry, changes),
+                    LogOperation.LeaseRevoke => ApplyWhole(() => ApplyLeaseRevoke(entry, changes)),
                     _ => throw new UnreachableException(),
                 };
                 if (entry.IdempotencyKey.Length > 0)
@@ -104,10 +104,6 @@ public sealed partial class KvStateMachine
             return result;
         }
     }
-
-    /// <summary>The current record of <paramref name="key"/>. Lock-free; safe from any thread during Apply.</summary>
-    public bool TryGet(string key, [MaybeNullWhen(false)] out KvRecord record) =>
-        _records.TryGetValue(key, out record);
 
     /// <summary>
     /// The entry that recorded <paramref name="idempotencyKey"/> and its result, while the record is
