@@ -14,8 +14,8 @@ namespace KvCluster.Tests.Leases;
 /// second, at the same point of the log everywhere; keep-alives hold it; a revoke deletes at once; and expiry survives
 /// the coordinator being killed and started again while the lease is live.
 /// </summary>
-[Collection(ClusterCollection.Name)]
-public sealed class LeaseClusterTests(SharedCluster shared, ITestOutputHelper output) : IClassFixture<SharedCluster>
+[Collection(PrimitivesCollection.Name)]
+public sealed class LeaseClusterTests(PrimitivesCluster shared, ITestOutputHelper output)
 {
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(2);
 

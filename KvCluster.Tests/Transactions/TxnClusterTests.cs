@@ -18,8 +18,8 @@ namespace KvCluster.Tests.Transactions;
 /// apply, the same on every node; concurrent compare-and-swaps; transfers whose history is checked for linearizability;
 /// retries; limits.
 /// </summary>
-[Collection(ClusterCollection.Name)]
-public sealed class TxnClusterTests(SharedCluster shared, ITestOutputHelper output) : IClassFixture<SharedCluster>
+[Collection(PrimitivesCollection.Name)]
+public sealed class TxnClusterTests(PrimitivesCluster shared, ITestOutputHelper output)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private const string SeqHeader = "X-Kv-Seq";

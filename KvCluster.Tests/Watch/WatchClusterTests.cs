@@ -12,13 +12,13 @@ using static KvCluster.Tests.Integration.KvHttp;
 namespace KvCluster.Tests.Watch;
 
 /// <summary>
-/// GET /v1/watch on a real 3-node cluster (<see cref="WatchCluster"/>): writes on one node streamed by another, in log
+/// GET /v1/watch on a real 3-node cluster (<see cref="PrimitivesCluster"/>): writes on one node streamed by another, in log
 /// order with their seqs; filters; history older than the node's journal replayed from Redis; 410 below a compacted log;
 /// a watcher killed mid-stream resuming on another node with Last-Event-ID; the per-node stream limit.
 /// Each test watches keys of its own.
 /// </summary>
-[Collection(ClusterCollection.Name)]
-public sealed class WatchClusterTests(WatchCluster shared, ITestOutputHelper output) : IClassFixture<WatchCluster>
+[Collection(PrimitivesCollection.Name)]
+public sealed class WatchClusterTests(PrimitivesCluster shared, ITestOutputHelper output)
 {
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(15);
 
@@ -131,7 +131,7 @@ public sealed class WatchClusterTests(WatchCluster shared, ITestOutputHelper out
         string prefix = NewPrefix("history");
         var writer = cluster.NodeClients[1];
         var seqs = new List<long>();
-        for (int i = 0; i < 2 * WatchCluster.JournalMaxChanges + 8; i++) seqs.Add(await PutAsync(writer, $"{prefix}{i % 10}", $"v{i}"));
+        for (int i = 0; i < 2 * PrimitivesCluster.JournalMaxChanges + 8; i++) seqs.Add(await PutAsync(writer, $"{prefix}{i % 10}", $"v{i}"));
 
         await using var watch = await WatchConnection.OpenAsync(cluster.Nodes[0].Url, $"/v1/watch?{Query("prefix", prefix)}&from={seqs[0]}");
         string first = await watch.NextCommentAsync(EventTimeout);
@@ -153,7 +153,7 @@ public sealed class WatchClusterTests(WatchCluster shared, ITestOutputHelper out
         string prefix = NewPrefix("compacted");
         var writer = cluster.NodeClients[1];
         var seqs = new List<long>();
-        for (int i = 0; i < WatchCluster.JournalMaxChanges + 8; i++) seqs.Add(await PutAsync(writer, $"{prefix}{i}", $"v{i}"));
+        for (int i = 0; i < PrimitivesCluster.JournalMaxChanges + 8; i++) seqs.Add(await PutAsync(writer, $"{prefix}{i}", $"v{i}"));
 
         using var http = TestCluster.CreateClient(cluster.Nodes[0].Url);
         using var gone = await http.GetAsync("/v1/watch?from=1", HttpCompletionOption.ResponseHeadersRead);
@@ -190,7 +190,7 @@ public sealed class WatchClusterTests(WatchCluster shared, ITestOutputHelper out
             // Killed here, while the writes go on; the client kept what it read. It comes back once the writes went further
             // than any node's journal holds, so the resumed stream starts from history and meets the journal while writes go on.
             await first.DisposeAsync();
-            await Eventually.TrueAsync(() => { lock (acknowledged) return acknowledged.Count >= before.Count + 2 * WatchCluster.JournalMaxChanges; },
+            await Eventually.TrueAsync(() => { lock (acknowledged) return acknowledged.Count >= before.Count + 2 * PrimitivesCluster.JournalMaxChanges; },
                 EventTimeout, () => $"{acknowledged.Count} writes acknowledged");
 
             await using var resumed = await WatchConnection.OpenAsync(cluster.Nodes[1].Url, "/v1/watch?" + Query("prefix", prefix), lastEventId);

@@ -1,12 +1,14 @@
 using KvCluster.Tests.Infrastructure;
 
-namespace KvCluster.Tests.Watch;
+namespace KvCluster.Tests.Integration;
 
 /// <summary>
-/// The shared 3-node cluster of <see cref="WatchClusterTests"/>: a change journal of 16 changes, so a start a few writes
-/// back is already history from Redis; heartbeats every second; node-3 serves at most two watch streams.
+/// One 3-node cluster for the tests of watch, leases and transactions (<see cref="PrimitivesCollection"/>): starting a
+/// cluster is most of such a class's time, so the three share one. For watch: a change journal of 16 changes, so a
+/// start a few writes back is already history from Redis; heartbeats every second; node-3 serves at most two watch
+/// streams. Each test uses keys of its own.
 /// </summary>
-public sealed class WatchCluster() : SharedCluster(options => options with
+public sealed class PrimitivesCluster() : SharedCluster(options => options with
 {
     Environment = new Dictionary<string, string>
     {
