@@ -46,6 +46,7 @@ public static class HistoryChecks
     public static List<Operation<KvPairInput, KvPairOutput>> ToPairHistory(IEnumerable<RecordedOperation> operations)
     {
         var history = new List<Operation<KvPairInput, KvPairOutput>>();
+        var replacements = ReplacementsByKey(operations);
         foreach (var op in operations)
         {
             if (op.Kind == OperationKind.Txn)
@@ -59,15 +60,54 @@ public static class HistoryChecks
             if (SingleKey(op) is not { } single) continue;
             history.Add(new(single.ClientId, new KvPairInput(single.Input, null), single.Call,
                 single.Output is null ? null : new KvPairOutput(single.Output, null), single.Return));
-            if (op.Lease is not null)
-            {
-                // The lease's expiry deletes the key (if it is still attached): not before the lease can have expired,
-                // maybe never within the history.
-                history.Add(Operation<KvPairInput, KvPairOutput>.Unknown(op.Client,
-                    new KvPairInput(new KvInput(KvOperation.Delete, op.Key), null), op.LeaseExpiresAfter));
-            }
+            if (op.Lease is not null && LeaseExpiryOf(op, replacements) is { } expiry) history.Add(expiry);
         }
         return history;
+    }
+
+    /// <summary>
+    /// The expiry of a leased put's lease, which deletes the key if it still holds the put's value: not before the lease
+    /// can have expired, and no later than the answer of the first write known to have replaced the value (after it the
+    /// expiry changes nothing, so a search need not place it later). Null when that write answered before the lease
+    /// could expire; of unknown end (maybe never within the history) when nothing is known to have replaced it. Open
+    /// ends are what makes a search slow: each can be placed at any later point.
+    /// </summary>
+    private static Operation<KvPairInput, KvPairOutput>? LeaseExpiryOf(RecordedOperation put, Dictionary<string, List<(long Call, long Return)>> replacements)
+    {
+        var input = new KvPairInput(null, null, new LeaseExpiry(put.Key, put.Value!));
+        long? replacedBy = null;
+        if (put.Return is long answered && put.Outcome == OperationOutcome.Ok && replacements.TryGetValue(put.Key, out var writes))
+        {
+            // Writes called after the put answered follow it in log order.
+            foreach (var (call, done) in writes)
+            {
+                if (call > answered && (replacedBy is null || done < replacedBy)) replacedBy = done;
+            }
+        }
+        if (replacedBy is not long end) return Operation<KvPairInput, KvPairOutput>.Unknown(put.Client, input, put.LeaseExpiresAfter);
+        return end <= put.LeaseExpiresAfter ? null : new(put.Client, input, put.LeaseExpiresAfter, KvPairOutput.Expired, end);
+    }
+
+    /// <summary>Per key, the answered writes that left it without whatever value it held: puts and deletes that succeeded, and transactions whose branch wrote it.</summary>
+    private static Dictionary<string, List<(long Call, long Return)>> ReplacementsByKey(IEnumerable<RecordedOperation> operations)
+    {
+        var byKey = new Dictionary<string, List<(long Call, long Return)>>(StringComparer.Ordinal);
+        void Add(string key, long call, long done)
+        {
+            if (!byKey.TryGetValue(key, out var list)) byKey[key] = list = [];
+            list.Add((call, done));
+        }
+        foreach (var op in operations)
+        {
+            if (op.Return is not long done) continue;
+            if (op.Kind is OperationKind.Put or OperationKind.Delete && op.Outcome == OperationOutcome.Ok) Add(op.Key, op.Call, done);
+            if (op is { Kind: OperationKind.Txn, TxnResult: { } answer })
+            {
+                var branch = answer.Succeeded ? op.Txn!.Success : op.Txn!.Failure;
+                foreach (var key in branch.Where(step => step.Operation != KvOperation.Get).Select(step => step.Key).Distinct()) Add(key, op.Call, done);
+            }
+        }
+        return byKey;
     }
 
     /// <summary>One key's write (known or unknown outcome) or answered linearizable read; null for what the checker does not take.</summary>

@@ -98,6 +98,43 @@ public sealed class HistoryChecksTests
     }
 
     [Fact]
+    public void A_leases_expiry_does_not_delete_a_value_that_replaced_the_leased_one()
+    {
+        var leased = Put(0, "k0", "l", 0, 10, 1) with { Lease = "00000000000000aa", LeaseExpiresAfter = 1_000 };
+
+        // Replaced before the lease could expire: the expiry finds the key detached.
+        var anomalies = Check([], leased, Put(0, "k0", "m", 20, 30, 2), Read(1, 1, "linearizable", "k0", null, 0, 3, 1_100, 1_200));
+        Assert.Contains(anomalies, anomaly => anomaly.Kind == "not-linearizable");
+
+        // Replaced after it could: the expiry may come first (the key absent in between), never after the replacement.
+        Assert.Empty(Check([], leased, Read(1, 1, "linearizable", "k0", null, 0, 2, 1_100, 1_200), Put(0, "k0", "m", 1_300, 1_400, 3) with { Created = true },
+            Read(1, 1, "linearizable", "k0", "m", 3, 3, 1_500, 1_600)));
+        Assert.Contains(Check([], leased, Put(0, "k0", "m", 1_300, 1_400, 3), Read(1, 1, "linearizable", "k0", null, 0, 3, 1_500, 1_600)),
+            anomaly => anomaly.Kind == "not-linearizable");
+    }
+
+    [Fact]
+    public void A_history_with_many_expired_leases_is_decided()
+    {
+        // What a fault run records: leased puts far more often than a lease lives, so each is replaced long before its
+        // expiry, with linearizable reads in between. An expiry of open end for each made the search time out in CI.
+        var operations = new List<RecordedOperation>();
+        long seq = 0, time = 0;
+        for (int i = 0; i < 400; i++)
+        {
+            string key = "k" + (i % 2);
+            var put = Put(i % 3, key, $"v{i}", time, time + 50, ++seq) with { Created = i < 2 };
+            operations.Add(i % 4 == 0 ? put with { Lease = $"{i:x16}", LeaseExpiresAfter = time + 1_000 } : put);
+            operations.Add(Read(3, 0, "linearizable", key, $"v{i}", seq, seq, time + 60, time + 90));
+            time += 100;
+        }
+
+        HistoryChecks.Run(new WorkloadResult(operations, [], TimeSpan.FromSeconds(1)), TimeSpan.FromSeconds(10), out var linearizability);
+
+        Assert.Equal(Verdict.Linearizable, linearizability.Verdict);
+    }
+
+    [Fact]
     public void A_put_refused_because_its_lease_had_expired_changed_nothing()
     {
         var refused = new RecordedOperation

@@ -4,9 +4,11 @@ using Xunit.Abstractions;
 namespace KvCluster.Tests.Jepsen;
 
 /// <summary>
-/// A short randomized run under each nemesis against three nodes: writes, transactions, lease expiries and
+/// Short randomized runs against three nodes in which every nemesis strikes: writes, transactions, lease expiries and
 /// linearizable reads check as linearizable, session and local reads keep their promises, retried writes take effect
-/// once. No run without a nemesis: CampaignTests' quiet stretches and BrokenReadBarrierTests' healthy cluster are that.
+/// once. Nemeses share a run (taking turns) because a cluster start costs ~10 s of the suite; a killed coordinator
+/// has a run of its own, since writes wait for it and little else completes meanwhile. No run without a nemesis:
+/// CampaignTests' quiet stretches and BrokenReadBarrierTests' healthy cluster are that.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class NemesisTests(ITestOutputHelper output)
@@ -14,24 +16,21 @@ public sealed class NemesisTests(ITestOutputHelper output)
     private const int MinimumCompleted = 400;
 
     [Theory]
-    [InlineData(JepsenRun.KillNode, 12)]
-    [InlineData(JepsenRun.KillCoordinator, 13)]
-    [InlineData(JepsenRun.PauseNode, 14)]
-    [InlineData(JepsenRun.RestartRedis, 15)]
-    [InlineData(JepsenRun.RedisLink, 16)]
-    [InlineData(JepsenRun.CoordinatorLink, 17)]
-    public async Task History_under_the_nemesis_has_no_anomalies(string nemesis, int seed)
+    [InlineData(12, JepsenRun.KillNode, JepsenRun.RedisLink)]
+    [InlineData(13, JepsenRun.KillCoordinator)]
+    [InlineData(14, JepsenRun.PauseNode, JepsenRun.RestartRedis, JepsenRun.CoordinatorLink)]
+    public async Task History_under_the_nemeses_has_no_anomalies(int seed, params string[] nemeses)
     {
         var report = await JepsenRun.RunAsync(output, new JepsenRunOptions
         {
-            Nemeses = [nemesis],
-            Workload = new WorkloadOptions { Seed = seed, Duration = TimeSpan.FromSeconds(12) },
+            Nemeses = nemeses,
+            Workload = new WorkloadOptions { Seed = seed, Duration = TimeSpan.FromSeconds(12), EveryNemesisStrikes = true },
         });
 
         output.WriteLine(report.Summary());
         Assert.True(report.Anomalies.Count == 0, report.Summary());
         Assert.Equal(Linearizability.Verdict.Linearizable, report.Linearizability.Verdict);
         Assert.True(report.Completed >= MinimumCompleted, $"only {report.Completed} operations completed:{Environment.NewLine}{report.Summary()}");
-        Assert.NotEmpty(report.Result.Faults);
+        Assert.All(nemeses, nemesis => Assert.Contains(report.Result.Faults, fault => fault.Nemesis == nemesis));
     }
 }

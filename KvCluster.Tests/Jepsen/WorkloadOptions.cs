@@ -23,4 +23,9 @@ public sealed record WorkloadOptions
     /// <summary>Quiet time before each fault, and how long each fault lasts (each drawn between half and all of it).</summary>
     public TimeSpan QuietTime { get; init; } = TimeSpan.FromSeconds(2.5);
     public TimeSpan FaultTime { get; init; } = TimeSpan.FromSeconds(2.5);
+    /// <summary>
+    /// Each nemesis has its turn even when that runs past <see cref="Duration"/> (a killed process's restart can take
+    /// seconds on a busy machine); the clients then run until a quiet stretch after the last heal.
+    /// </summary>
+    public bool EveryNemesisStrikes { get; init; }
 }

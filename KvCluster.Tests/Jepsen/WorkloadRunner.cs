@@ -32,7 +32,9 @@ public static class WorkloadRunner
             var operations = new ConcurrentQueue<RecordedOperation>();
             var faults = new ConcurrentQueue<FaultEvent>();
             int started = 0;
-            bool KeepGoing() => clock.Elapsed < options.Duration && Volatile.Read(ref started) < options.MaxOperations;
+            // The nemeses may run past the duration (EveryNemesisStrikes); the clients then go on for a quiet stretch after the last heal.
+            long runUntilTicks = options.Duration.Ticks;
+            bool KeepGoing() => clock.Elapsed.Ticks < Volatile.Read(ref runUntilTicks) && Volatile.Read(ref started) < options.MaxOperations;
             int NextIndex() => Interlocked.Increment(ref started) - 1;
 
             var clients = Enumerable.Range(0, options.Clients)
@@ -42,6 +44,8 @@ public static class WorkloadRunner
             var nemesis = nemeses.Count == 0 ? Task.CompletedTask : RunNemesesAsync(nemeses, options, new Random(seeds.Next()), clock, faults, log);
 
             await nemesis.ConfigureAwait(false);
+            long afterLastHeal = (clock.Elapsed + options.QuietTime).Ticks;
+            if (afterLastHeal > options.Duration.Ticks) Volatile.Write(ref runUntilTicks, afterLastHeal);
             await Task.WhenAll(running).ConfigureAwait(false);
             // Everything is healed: learn what became of the writes the clients gave up on.
             await Task.WhenAll(clients.Select(client => client.ResolveAsync(options.ResolveWindow))).ConfigureAwait(false);
@@ -56,15 +60,18 @@ public static class WorkloadRunner
     private static async Task RunNemesesAsync(IReadOnlyList<INemesis> nemeses, WorkloadOptions options, Random random, Stopwatch clock,
         ConcurrentQueue<FaultEvent> faults, Action<string>? log)
     {
-        while (true)
+        // Turns in a shuffled order, so each nemesis has had one before any has a second.
+        var order = nemeses.OrderBy(_ => random.Next()).ToArray();
+        for (int turn = 0; ; turn++)
         {
             var quiet = Between(random, options.QuietTime);
             var hold = Between(random, options.FaultTime);
             // Leave time at the end for the cluster to recover while clients still run.
-            if (clock.Elapsed + quiet + hold + options.QuietTime > options.Duration) return;
+            bool everyOneHadATurn = !options.EveryNemesisStrikes || turn >= order.Length;
+            if (everyOneHadATurn && clock.Elapsed + quiet + hold + options.QuietTime > options.Duration) return;
             await Task.Delay(quiet).ConfigureAwait(false);
 
-            var nemesis = nemeses[random.Next(nemeses.Count)];
+            var nemesis = order[turn % order.Length];
             long start = clock.Elapsed.Ticks / 10;
             string target = "?";
             try

@@ -12,17 +12,24 @@ public readonly record struct KvPairState(KvKeyState First, KvKeyState Second)
     public override string ToString() => $"({First}; {Second})";
 }
 
-/// <summary>A request on a pair: one key's GET, PUT or DELETE (<see cref="Single"/>), or a transaction over both (<see cref="Txn"/>).</summary>
-public sealed record KvPairInput(KvInput? Single, TxnInput? Txn)
+/// <summary>
+/// A request on a pair: one key's GET, PUT or DELETE (<see cref="Single"/>), a transaction over both (<see cref="Txn"/>),
+/// or a lease's expiry (<see cref="Expiry"/>, which no client asked for and which answers nothing).
+/// </summary>
+public sealed record KvPairInput(KvInput? Single, TxnInput? Txn, LeaseExpiry? Expiry = null)
 {
-    public string Key => Single?.Key ?? Txn!.Compares.Select(compare => compare.Key).Concat(Txn.Success.Select(step => step.Key)).First();
+    public string Key => Single?.Key ?? Expiry?.Key ??
+        Txn!.Compares.Select(compare => compare.Key).Concat(Txn.Success.Select(step => step.Key)).First();
 
-    public override string ToString() => Single is not null ? $"{Single.Key}: {Single}" : Txn!.ToString();
+    public override string ToString() => Single is not null ? $"{Single.Key}: {Single}" : Expiry is not null ? $"{Expiry.Key}: {Expiry}" : Txn!.ToString();
 }
 
+/// <summary>What a request answered; both null for a lease's expiry, which is seen by nobody.</summary>
 public sealed record KvPairOutput(KvOutput? Single, TxnOutput? Txn)
 {
-    public override string ToString() => Single?.ToString() ?? Txn!.ToString();
+    public static readonly KvPairOutput Expired = new(null, null);
+
+    public override string ToString() => Single?.ToString() ?? Txn?.ToString() ?? "expired";
 }
 
 /// <summary>
@@ -41,6 +48,7 @@ public sealed class KvPairModel : Model<KvPairState, KvPairInput, KvPairOutput>
 
     public override IEnumerable<KvPairState> Step(KvPairState state, KvPairInput input, KvPairOutput output)
     {
+        if (input.Expiry is { } expiry) return [Expire(state, expiry)];
         if (input.Single is { } single)
         {
             int slot = Slot(single.Key);
@@ -51,6 +59,7 @@ public sealed class KvPairModel : Model<KvPairState, KvPairInput, KvPairOutput>
 
     public override IEnumerable<KvPairState> StepUnknown(KvPairState state, KvPairInput input)
     {
+        if (input.Expiry is { } expiry) return [Expire(state, expiry)];
         if (input.Single is { } single)
         {
             int slot = Slot(single.Key);
@@ -90,6 +99,12 @@ public sealed class KvPairModel : Model<KvPairState, KvPairInput, KvPairOutput>
 
     private static int? Number(string key) =>
         key.Length > 1 && key[0] == 'k' && int.TryParse(key.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : null;
+
+    private static KvPairState Expire(KvPairState state, LeaseExpiry expiry)
+    {
+        int slot = Slot(expiry.Key);
+        return state.With(slot, expiry.Apply(state[slot]));
+    }
 
     private static IEnumerable<KvPairState> StepTxn(KvPairState state, TxnInput txn, TxnOutput output)
     {
