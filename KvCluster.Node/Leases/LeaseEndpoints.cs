@@ -39,9 +39,9 @@ internal static class LeaseEndpoints
         app.MapGet("/v1/leases", context => AnswerAsync(context, ListAsync(context, replica, gate))).RequireAccess(KvPolicies.Read);
         app.MapGet("/v1/leases/{id}", (HttpContext context, string id) => AnswerAsync(context, DescribeAsync(context, id, store, replica, gate)))
             .RequireAccess(KvPolicies.Read);
-        app.MapPost("/v1/leases/{id}/keepalive", (HttpContext context, string id) => AnswerAsync(context, KeepAliveAsync(context, id, store)))
+        app.MapPost("/v1/leases/{id}/keepalive", (HttpContext context, string id) => AnswerAsync(context, KeepAliveAsync(context, id, store, replica)))
             .RequireAccess(KvPolicies.Write).WithRequestBodyLimit(MaxBodyBytes);
-        app.MapDelete("/v1/leases/{id}", (HttpContext context, string id) => AnswerAsync(context, RevokeAsync(context, id, store, proposer)))
+        app.MapDelete("/v1/leases/{id}", (HttpContext context, string id) => AnswerAsync(context, RevokeAsync(context, id, store, proposer, replica)))
             .RequireAccess(KvPolicies.Write);
     }
 
@@ -105,9 +105,10 @@ internal static class LeaseEndpoints
     private static IResult Conflict(string id) => Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Lease exists",
         detail: $"A lease '{id}' exists already; leave out the id to have one chosen.");
 
-    private static async Task<IResult> KeepAliveAsync(HttpContext context, string id, LeaseStore store)
+    private static async Task<IResult> KeepAliveAsync(HttpContext context, string id, LeaseStore store, ReplicaState replica)
     {
         if (!LeaseEntryFormat.IsValidId(id)) return LeaseProblems.InvalidId(id);
+        if (LeasePrefixCheck.Refusal(context, replica.Machine, id) is { } refused) return refused;
         // Redis alone decides: a keep-alive after the deadline finds it passed, whether or not the revoke is applied yet.
         var ttl = await store.KeepAliveAsync(id, context.RequestAborted);
         return ttl is { } kept
@@ -124,6 +125,7 @@ internal static class LeaseEndpoints
             return Problems.Unavailable("Not caught up", notFresh);
         }
         var machine = replica.Machine;
+        if (LeasePrefixCheck.Refusal(context, machine, id) is { } refused) return refused;
         long seq = machine.AppliedSeq;
         var lease = machine.GetLease(id);
         context.Response.Headers[KvEndpoints.SeqHeader] = seq.ToString(CultureInfo.InvariantCulture);
@@ -143,12 +145,14 @@ internal static class LeaseEndpoints
         }
         var machine = replica.Machine;
         context.Response.Headers[KvEndpoints.SeqHeader] = machine.AppliedSeq.ToString(CultureInfo.InvariantCulture);
-        return DirectResults.Json(new LeaseList(machine.LeaseIds()), LeaseJsonContext.Default.LeaseList, StatusCodes.Status200OK);
+        var ids = machine.LeaseIds().Where(id => LeasePrefixCheck.Visible(context, machine, id)).ToList();
+        return DirectResults.Json(new LeaseList(ids), LeaseJsonContext.Default.LeaseList, StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> RevokeAsync(HttpContext context, string id, LeaseStore store, WriteProposer proposer)
+    private static async Task<IResult> RevokeAsync(HttpContext context, string id, LeaseStore store, WriteProposer proposer, ReplicaState replica)
     {
         if (!LeaseEntryFormat.IsValidId(id)) return LeaseProblems.InvalidId(id);
+        if (LeasePrefixCheck.Refusal(context, replica.Machine, id) is { } refused) return refused;
         // Which grant of the id this revokes, so forgetting it afterwards cannot drop a later grant of the same id.
         var live = await store.TimeToLiveAsync(id, context.RequestAborted);
         var outcome = await proposer.ProposeAsync(new ProposedWrite(LogOperation.LeaseRevoke, id) { Value = RevokedValue }, context.RequestAborted);

@@ -75,4 +75,34 @@ public sealed class KeyPrefixTests(SecuredServices services) : IClassFixture<Sec
         Assert.Contains("app/listed", keys);
         Assert.All(keys, key => Assert.StartsWith("app/", key));
     }
+
+    [Fact]
+    public async Task A_prefixed_token_acts_only_on_leases_whose_keys_are_all_under_its_prefix()
+    {
+        // Admin's lease holds a key outside app/ and one inside; the app writer's own lease holds only app/ keys.
+        const string mixed = "00000000000a11ce", own = "00000000000a11cf";
+        Assert.Equal(HttpStatusCode.Created, await SendAsync(Request.Json(HttpMethod.Post, "/v1/leases", $$"""{"ttlSeconds":60,"id":"{{mixed}}"}"""), TestTokens.Admin));
+        Assert.Equal(HttpStatusCode.Created, await SendAsync(Request.Put($"/v1/kv/other/leased?lease={mixed}", "v"), TestTokens.Admin));
+        Assert.Equal(HttpStatusCode.Created, await SendAsync(Request.Put($"/v1/kv/app/leased-too?lease={mixed}", "v"), TestTokens.Admin));
+        Assert.Equal(HttpStatusCode.Created, await SendAsync(Request.Json(HttpMethod.Post, "/v1/leases", $$"""{"ttlSeconds":60,"id":"{{own}}"}"""), TestTokens.AppWriter));
+        Assert.Equal(HttpStatusCode.Created, await SendAsync(Request.Put($"/v1/kv/app/mine-leased?lease={own}", "v"), TestTokens.AppWriter));
+
+        // Revoking would delete other/leased, keeping alive would keep it, describing would name it.
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(Request.Delete($"/v1/leases/{mixed}"), TestTokens.AppWriter));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(Request.Post($"/v1/leases/{mixed}/keepalive"), TestTokens.AppWriter));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(Request.Get($"/v1/leases/{mixed}"), TestTokens.AppReader));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(Request.Get("/v1/kv/other/leased"), TestTokens.Admin));
+
+        using var http = Client();
+        using var list = await http.SendAsync(Request.Get("/v1/leases").WithToken(TestTokens.AppReader));
+        using var ids = JsonDocument.Parse(await list.Content.ReadAsStringAsync());
+        var listed = ids.RootElement.GetProperty("leases").EnumerateArray().Select(id => id.GetString()).ToList();
+        Assert.Contains(own, listed);
+        Assert.DoesNotContain(mixed, listed);
+
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(Request.Get($"/v1/leases/{own}"), TestTokens.AppReader));
+        Assert.Equal(HttpStatusCode.NoContent, await SendAsync(Request.Delete($"/v1/leases/{own}"), TestTokens.AppWriter));
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(Request.Get("/v1/kv/app/mine-leased"), TestTokens.Admin));
+        Assert.Equal(HttpStatusCode.NoContent, await SendAsync(Request.Delete($"/v1/leases/{mixed}"), TestTokens.Admin));
+    }
 }
