@@ -1,7 +1,7 @@
 using System.Net;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using KvCluster.AppHost.Cluster;
+using KvCluster.Hosting;
 using KvCluster.Tests.Infrastructure;
 using KvCluster.Tests.Integration;
 using Xunit.Abstractions;

@@ -1,0 +1,124 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using KvCluster.Hosting;
+
+namespace KvCluster.Tests.Hosting;
+
+/// <summary>
+/// AddKvCluster's model, built in a test builder and never started: the resources, the cluster's connection string and
+/// what WithReference(kv) hands a service. The AppHost's own contract (flags, manifest) is KvCluster.Tests.AppHost's.
+/// </summary>
+public sealed class KvClusterHostingTests
+{
+    // A cluster whose Redis is redis-server, whatever runtime the machine has: the probe would decide otherwise.
+    private static ClusterSettings Executable() => new() { RedisMode = RedisMode.Executable };
+
+    [Fact]
+    public void The_cluster_has_redis_a_coordinator_and_three_nodes_and_its_connection_string_lists_the_nodes()
+    {
+        using var builder = DistributedApplicationTestingBuilder.Create();
+
+        var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable());
+
+        Assert.Equal(["coordinator", "node1", "node2", "node3"], builder.Resources.OfType<ProjectResource>().Select(r => r.Name));
+        Assert.IsType<RedisServerResource>(Assert.Single(builder.Resources, r => r.Name == "redis"));
+        Assert.Equal(["kv-internal-key", "redis-password"], builder.Resources.OfType<ParameterResource>().Select(r => r.Name));
+        Assert.Equal([5100, 5101, 5102, 5103], builder.Resources.OfType<ProjectResource>().Select(HttpPort));
+        Assert.Equal("Endpoints=http://127.0.0.1:{node1.bindings.http.port},http://127.0.0.1:{node2.bindings.http.port},http://127.0.0.1:{node3.bindings.http.port}",
+            kv.Resource.ConnectionStringExpression.ValueExpression);
+    }
+
+    [Fact]
+    public void With_auth_the_connection_string_carries_the_admin_token_and_the_node_count_follows_WithNodes()
+    {
+        using var builder = DistributedApplicationTestingBuilder.Create();
+
+        var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable()).WithNodes(5).WithAuth().WithNodes(2);
+
+        Assert.Equal(["coordinator", "node1", "node2"], builder.Resources.OfType<ProjectResource>().Select(r => r.Name));
+        Assert.Contains(builder.Resources, r => r is ParameterResource { Name: "kv-admin-token", Secret: true });
+        Assert.Equal("Endpoints=http://127.0.0.1:{node1.bindings.http.port},http://127.0.0.1:{node2.bindings.http.port};Token={kv-admin-token.value}",
+            kv.Resource.ConnectionStringExpression.ValueExpression);
+    }
+
+    [Fact]
+    public void Spare_nodes_are_modelled_to_start_explicitly_and_stay_out_of_the_connection_string_and_ports_follow_the_base()
+    {
+        using var builder = DistributedApplicationTestingBuilder.Create();
+
+        var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable()).WithNodes(1).WithSpareNodes(1).WithPortBase(5200);
+
+        var nodes = builder.Resources.OfType<ProjectResource>().Where(r => r.Name.StartsWith("node", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(["node1", "node2"], nodes.Select(r => r.Name));
+        Assert.Empty(nodes[0].Annotations.OfType<ExplicitStartupAnnotation>());
+        Assert.Single(nodes[1].Annotations.OfType<ExplicitStartupAnnotation>());
+        Assert.Equal([5200, 5201, 5202], builder.Resources.OfType<ProjectResource>().Select(HttpPort));
+        Assert.Equal("Endpoints=http://127.0.0.1:{node1.bindings.http.port}", kv.Resource.ConnectionStringExpression.ValueExpression);
+    }
+
+    [Fact]
+    public async Task WithReference_hands_a_service_ConnectionStrings_kv_which_a_manifest_fills_from_the_node_endpoints_and_the_token()
+    {
+        using var builder = DistributedApplicationTestingBuilder.Create("--publisher", "manifest", "--output-path", Path.GetTempPath());
+        var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv").WithNodes(2);
+        var api = builder.AddProject<NodeProject>("api", launchProfileName: null).WithReference(kv);
+
+        var environment = await api.Resource.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+
+        Assert.Equal("{kv.connectionString}", environment["ConnectionStrings__kv"]);
+        // A deployment always has token mode on, with the generated admin token.
+        Assert.Equal("Endpoints={node1.bindings.http.url},{node2.bindings.http.url};Token={kv-admin-token.value}",
+            kv.Resource.ConnectionStringExpression.ValueExpression);
+        var node = await builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "node1")
+            .GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+        Assert.Equal("{redis.connectionString}", node["ConnectionStrings__redis"]);
+        Assert.Equal("node-1", node["Kv__NodeId"]);
+    }
+
+    [Fact]
+    public async Task A_Redis_resource_of_the_AppHost_is_every_services_ConnectionStrings_redis_and_no_private_one_is_added()
+    {
+        using var builder = DistributedApplicationTestingBuilder.Create("--publisher", "manifest", "--output-path", Path.GetTempPath());
+        var cache = builder.AddRedis("cache");
+
+        builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", cache).WithNodes(1);
+
+        Assert.DoesNotContain(builder.Resources, r => r.Name is "redis" or "redis-password");
+        foreach (var service in builder.Resources.OfType<ProjectResource>())
+        {
+            var environment = await service.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+            Assert.Equal("{cache.connectionString}", environment["ConnectionStrings__redis"]);
+        }
+    }
+
+    [Fact]
+    public void An_AppHost_holds_one_cluster()
+    {
+        using var builder = DistributedApplicationTestingBuilder.Create();
+        builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable());
+
+        Assert.Throws<InvalidOperationException>(() => builder.AddKvCluster<NodeProject, CoordinatorProject>("kv2", Executable()));
+    }
+
+    private static int? HttpPort(IResource resource) =>
+        resource.Annotations.OfType<EndpointAnnotation>().Single(endpoint => endpoint.Name == "http").Port;
+
+    // What the AppHost SDK generates as Projects.KvCluster_Node and Projects.KvCluster_Coordinator in an AppHost.
+    private sealed class NodeProject : IProjectMetadata
+    {
+        public string ProjectPath => Project("KvCluster.Node");
+    }
+
+    private sealed class CoordinatorProject : IProjectMetadata
+    {
+        public string ProjectPath => Project("KvCluster.Coordinator");
+    }
+
+    private static string Project(string name)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "KvCluster.sln"))) root = root.Parent;
+        return Path.Combine(root?.FullName ?? throw new InvalidOperationException("No KvCluster.sln above the tests."), name, name + ".csproj");
+    }
+}
