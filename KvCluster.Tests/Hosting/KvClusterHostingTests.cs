@@ -1,6 +1,5 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using KvCluster.Hosting;
 
 namespace KvCluster.Tests.Hosting;
@@ -11,13 +10,18 @@ namespace KvCluster.Tests.Hosting;
 /// </summary>
 public sealed class KvClusterHostingTests
 {
+    // A plain builder: the testing builder looks for an AppHost assembly (one with DCP's path) on the stack, and this
+    // model is never built or started.
+    private static IDistributedApplicationBuilder NewBuilder(params string[] args) =>
+        DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = args, DisableDashboard = true });
+
     // A cluster whose Redis is redis-server, whatever runtime the machine has: the probe would decide otherwise.
     private static ClusterSettings Executable() => new() { RedisMode = RedisMode.Executable };
 
     [Fact]
     public void The_cluster_has_redis_a_coordinator_and_three_nodes_and_its_connection_string_lists_the_nodes()
     {
-        using var builder = DistributedApplicationTestingBuilder.Create();
+        var builder = NewBuilder();
 
         var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable());
 
@@ -32,7 +36,7 @@ public sealed class KvClusterHostingTests
     [Fact]
     public void With_auth_the_connection_string_carries_the_admin_token_and_the_node_count_follows_WithNodes()
     {
-        using var builder = DistributedApplicationTestingBuilder.Create();
+        var builder = NewBuilder();
 
         var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable()).WithNodes(5).WithAuth().WithNodes(2);
 
@@ -45,7 +49,7 @@ public sealed class KvClusterHostingTests
     [Fact]
     public void Spare_nodes_are_modelled_to_start_explicitly_and_stay_out_of_the_connection_string_and_ports_follow_the_base()
     {
-        using var builder = DistributedApplicationTestingBuilder.Create();
+        var builder = NewBuilder();
 
         var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable()).WithNodes(1).WithSpareNodes(1).WithPortBase(5200);
 
@@ -58,28 +62,40 @@ public sealed class KvClusterHostingTests
     }
 
     [Fact]
-    public async Task WithReference_hands_a_service_ConnectionStrings_kv_which_a_manifest_fills_from_the_node_endpoints_and_the_token()
+    public async Task WithReference_hands_a_service_ConnectionStrings_kv()
     {
-        using var builder = DistributedApplicationTestingBuilder.Create("--publisher", "manifest", "--output-path", Path.GetTempPath());
+        var builder = NewBuilder();
+        var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable());
+        var api = builder.AddProject<NodeProject>("api", launchProfileName: null).WithReference(kv);
+
+        var environment = await EnvironmentOf(api.Resource, builder.ExecutionContext);
+
+        var reference = Assert.IsType<ConnectionStringReference>(environment["ConnectionStrings__kv"]);
+        Assert.Same(kv.Resource, reference.Resource);
+    }
+
+    [Fact]
+    public async Task A_manifest_fills_ConnectionStrings_kv_from_the_node_endpoints_and_the_admin_token()
+    {
+        var builder = NewBuilder("--publisher", "manifest", "--output-path", Path.GetTempPath());
         var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv").WithNodes(2);
         var api = builder.AddProject<NodeProject>("api", launchProfileName: null).WithReference(kv);
 
-        var environment = await api.Resource.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
+        var environment = await EnvironmentOf(api.Resource, builder.ExecutionContext);
 
-        Assert.Equal("{kv.connectionString}", environment["ConnectionStrings__kv"]);
+        Assert.Equal("{kv.connectionString}", Assert.IsAssignableFrom<IManifestExpressionProvider>(environment["ConnectionStrings__kv"]).ValueExpression);
         // A deployment always has token mode on, with the generated admin token.
         Assert.Equal("Endpoints={node1.bindings.http.url},{node2.bindings.http.url};Token={kv-admin-token.value}",
             kv.Resource.ConnectionStringExpression.ValueExpression);
-        var node = await builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "node1")
-            .GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
-        Assert.Equal("{redis.connectionString}", node["ConnectionStrings__redis"]);
+        var node = await EnvironmentOf(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "node1"), builder.ExecutionContext);
+        Assert.Equal("{redis.connectionString}", Assert.IsAssignableFrom<IManifestExpressionProvider>(node["ConnectionStrings__redis"]).ValueExpression);
         Assert.Equal("node-1", node["Kv__NodeId"]);
     }
 
     [Fact]
     public async Task A_Redis_resource_of_the_AppHost_is_every_services_ConnectionStrings_redis_and_no_private_one_is_added()
     {
-        using var builder = DistributedApplicationTestingBuilder.Create("--publisher", "manifest", "--output-path", Path.GetTempPath());
+        var builder = NewBuilder("--publisher", "manifest", "--output-path", Path.GetTempPath());
         var cache = builder.AddRedis("cache");
 
         builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", cache).WithNodes(1);
@@ -87,18 +103,26 @@ public sealed class KvClusterHostingTests
         Assert.DoesNotContain(builder.Resources, r => r.Name is "redis" or "redis-password");
         foreach (var service in builder.Resources.OfType<ProjectResource>())
         {
-            var environment = await service.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Publish);
-            Assert.Equal("{cache.connectionString}", environment["ConnectionStrings__redis"]);
+            var environment = await EnvironmentOf(service, builder.ExecutionContext);
+            Assert.Same(cache.Resource, Assert.IsType<ConnectionStringReference>(environment["ConnectionStrings__redis"]).Resource);
         }
     }
 
     [Fact]
     public void An_AppHost_holds_one_cluster()
     {
-        using var builder = DistributedApplicationTestingBuilder.Create();
+        var builder = NewBuilder();
         builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable());
 
         Assert.Throws<InvalidOperationException>(() => builder.AddKvCluster<NodeProject, CoordinatorProject>("kv2", Executable()));
+    }
+
+    // The service's environment as its callbacks make it, references unresolved: nothing here is started.
+    private static async Task<Dictionary<string, object>> EnvironmentOf(IResource resource, DistributedApplicationExecutionContext executionContext)
+    {
+        var context = new EnvironmentCallbackContext(executionContext, resource, new Dictionary<string, object>());
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>()) await callback.Callback(context);
+        return context.EnvironmentVariables;
     }
 
     private static int? HttpPort(IResource resource) =>
