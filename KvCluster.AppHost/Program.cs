@@ -1,4 +1,5 @@
 using KvCluster.AppHost.Cluster;
+using KvCluster.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -6,7 +7,9 @@ using Microsoft.Extensions.Logging;
 // dotnet run --project KvCluster.AppHost -- [--nodes N] [--spare-nodes K] [--port-base P] [--redis-port R] [--state-dir DIR]
 //     [--redis CONNECTION] [--redis-mode auto|container|executable] [--fsync always|everysec] [--key-prefix PREFIX]
 //     [--redis-ca-file FILE] [--auth] [--token-file FILE] [--fresh] [--no-dashboard]
-// Redis, one coordinator and N nodes under DCP, the dashboard showing them (docs/architecture.md §5).
+// Redis, one coordinator and N nodes under DCP, the dashboard showing them (docs/architecture.md §5): KvCluster.Hosting's
+// AddKvCluster, with the settings from the command line and the Kv__ variables, checked here so that a mistake is said
+// with its exit code before anything starts.
 InterruptSignal.RestoreDefault();
 if (!ClusterArguments.TryTranslate(args, out var aspireArgs, out var argumentError))
 {
@@ -39,32 +42,15 @@ if (builder.ExecutionContext.IsPublishMode && settings.TokenFile is not null)
     return 2;
 }
 settings.RedisMode = ClusterRedis.ChooseMode(builder.ExecutionContext, settings.RedisMode);
-if (builder.ExecutionContext.IsRunMode && LocalStart.Prepare(settings) is { } cannotStart)
+if (builder.ExecutionContext.IsRunMode && LocalStart.Prepare(settings, privateRedis: settings.Redis is null) is { } cannotStart)
 {
     Console.Error.WriteLine(cannotStart);
     return 1;
 }
+// A service still starting fails its health check; the dashboard shows that, the console need not print each stack.
+builder.Services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
 
-var secrets = builder.AddClusterSecrets(settings);
-var redis = builder.AddClusterRedis(settings, secrets.RedisPassword);
-var coordinator = builder.AddCoordinator(settings, secrets, redis);
-// Spare nodes are for growing a local cluster from the dashboard; a deployment scales by its node count.
-int modelledNodes = builder.ExecutionContext.IsRunMode ? settings.TotalNodes : settings.Nodes;
-for (int i = 1; i <= modelledNodes; i++)
-{
-    var node = builder.AddNode(i, settings, secrets, redis, coordinator);
-    if (i > settings.Nodes) node.WithExplicitStart();
-}
-
-if (builder.ExecutionContext.IsRunMode)
-{
-    // A service still starting fails its health check; the dashboard shows that, the console need not print each stack.
-    builder.Services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
-    builder.Services.AddSingleton(settings);
-    builder.Services.AddSingleton<CrashRestarter>();
-    builder.Services.AddHostedService(services => services.GetRequiredService<CrashRestarter>());
-    builder.Services.AddHostedService<EndpointsFileWriter>();
-}
+builder.AddKvCluster<Projects.KvCluster_Node, Projects.KvCluster_Coordinator>("kv", settings);
 
 await builder.Build().RunAsync();
 return 0;

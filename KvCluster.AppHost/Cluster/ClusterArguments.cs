@@ -1,3 +1,5 @@
+using KvCluster.Hosting;
+
 namespace KvCluster.AppHost.Cluster;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using KvCluster.AppHost.Cluster;
+using KvCluster.Hosting;
 
 namespace KvCluster.Tests.AppHost;
 

@@ -1,4 +1,5 @@
 using KvCluster.AppHost.Cluster;
+using KvCluster.Hosting;
 using KvCluster.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using KvCluster.AppHost.Cluster;
+using KvCluster.Hosting;
 using KvCluster.Tests.Infrastructure;
 using KvCluster.Tests.Integration;
 using Xunit.Abstractions;
@@ -45,6 +45,11 @@ public sealed class SupervisionTests(ITestOutputHelper output)
         await using var cluster = await TestCluster.StartAsync(output, nodes: 2);
         var node = cluster.Nodes[1];
         Assert.Equal(["node-1", "node-2"], (await EndpointsFile.ReadAsync(cluster.EndpointsFilePath)).Nodes.Select(n => n.Id));
+        // The cluster's resource (AddKvCluster's "kv") is Running once its nodes are healthy, and lists them, not the spare.
+        await cluster.App.ResourceNotifications.WaitForResourceAsync("kv", KnownResourceStates.Running).WaitAsync(Timeout);
+        IResourceWithConnectionString kv = cluster.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<KvClusterResource>().Single();
+        Assert.Equal("Endpoints=" + string.Join(",", cluster.Nodes.Select(n => n.Url.GetLeftPart(UriPartial.Authority))),
+            await kv.GetConnectionStringAsync());
 
         var stop = await cluster.App.ResourceCommands.ExecuteCommandAsync(node.ResourceName, KnownResourceCommands.StopCommand);
         Assert.True(stop.Success, stop.Message);

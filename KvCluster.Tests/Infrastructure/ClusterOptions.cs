@@ -1,4 +1,4 @@
-using KvCluster.AppHost.Cluster;
+using KvCluster.Hosting;
 using KvCluster.Bench.Ports;
 
 namespace KvCluster.Tests.Infrastructure;

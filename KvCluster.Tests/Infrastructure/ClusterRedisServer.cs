@@ -1,6 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using KvCluster.AppHost.Cluster;
+using KvCluster.Hosting;
 
 namespace KvCluster.Tests.Infrastructure;
 

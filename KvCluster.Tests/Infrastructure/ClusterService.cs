@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
-using KvCluster.AppHost.Cluster;
+using KvCluster.Hosting;
 
 namespace KvCluster.Tests.Infrastructure;
 

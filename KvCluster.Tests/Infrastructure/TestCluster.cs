@@ -4,7 +4,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Logging;
-using KvCluster.AppHost.Cluster;
+using KvCluster.Hosting;
 using Xunit.Abstractions;
 
 namespace KvCluster.Tests.Infrastructure;
@@ -97,7 +97,7 @@ public sealed class TestCluster : IAsyncDisposable
         // The services' lines go to the test's output (FollowOutput); the AppHost's own log only from warnings on.
         appHost.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
-            .AddFilter($"{typeof(CrashRestarter).Assembly.GetName().Name}.Resources", LogLevel.None));
+            .AddFilter($"{typeof(KvCluster.AppHost.Cluster.ClusterArguments).Assembly.GetName().Name}.Resources", LogLevel.None));
         foreach (var service in appHost.Resources.OfType<ProjectResource>())
         {
             var builder = appHost.CreateResourceBuilder(service);

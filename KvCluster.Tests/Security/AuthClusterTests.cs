@@ -1,7 +1,7 @@
 using System.Net;
 using System.Runtime.Versioning;
 using Aspire.Hosting;
-using KvCluster.AppHost.Cluster;
+using KvCluster.Hosting;
 using KvCluster.Tests.Infrastructure;
 using KvCluster.Tests.Integration;
 using StackExchange.Redis;

@@ -1,7 +1,7 @@
-namespace KvCluster.AppHost.Cluster;
+namespace KvCluster.Hosting;
 
 /// <summary>Files that hold secrets (endpoints.json, redis.conf): created readable and writable by their owner alone (0600).</summary>
-public static class OwnerOnlyFile
+internal static class OwnerOnlyFile
 {
     public const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

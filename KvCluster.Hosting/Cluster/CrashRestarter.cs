@@ -4,7 +4,7 @@ using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace KvCluster.AppHost.Cluster;
+namespace KvCluster.Hosting;
 
 /// <summary>
 /// Starts again, with backoff, a node, the coordinator or the private redis-server that exited when nobody asked it
@@ -29,6 +29,7 @@ public sealed class CrashRestarter(
     /// <summary>How many times the resource was started again after an unasked-for exit.</summary>
     public int RestartCount(string resourceName) => _resources.TryGetValue(resourceName, out var supervised) ? supervised.Restarts : 0;
 
+    /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try

@@ -2,19 +2,22 @@ using System.Net.Http.Headers;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
-namespace KvCluster.AppHost.Cluster;
+namespace KvCluster.Hosting;
 
 /// <summary>What an operator asks of one node from the dashboard, over the node's own HTTP API.</summary>
 public static class NodeCommands
 {
+    /// <summary>The command that writes the node's snapshot now.</summary>
     public const string SnapshotNow = "snapshot-now";
+    /// <summary>The command that shows the node's applied seq and state digest.</summary>
     public const string StateDigest = "state-digest";
 
     /// <summary>
-    /// The commands, sending <paramref name="adminToken"/> (with --auth and in a deployment) as a client would: snapshot
-    /// now takes an admin. With --token-file alone the AppHost holds no token, and the node answers 401.
+    /// The commands, sending the admin token <paramref name="adminToken"/> gives when a command runs (with --auth and in a
+    /// deployment) as a client would: snapshot now takes an admin. With --token-file alone the AppHost holds no token, and
+    /// the node answers 401.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithNodeCommands(this IResourceBuilder<ProjectResource> node, ParameterResource? adminToken) =>
+    public static IResourceBuilder<ProjectResource> WithNodeCommands(this IResourceBuilder<ProjectResource> node, Func<ParameterResource?> adminToken) =>
         node
             .WithHttpCommand("/v1/node/snapshot", "Snapshot now", commandName: SnapshotNow, commandOptions: new HttpCommandOptions
             {
@@ -38,9 +41,9 @@ public static class NodeCommands
                 GetCommandResult = ShowBodyAsync,
             });
 
-    private static async Task AuthorizeAsync(HttpCommandRequestContext context, ParameterResource? adminToken)
+    private static async Task AuthorizeAsync(HttpCommandRequestContext context, Func<ParameterResource?> adminTokenParameter)
     {
-        if (adminToken is null) return;
+        if (adminTokenParameter() is not { } adminToken) return;
         string? token = await adminToken.GetValueAsync(context.CancellationToken).ConfigureAwait(false);
         if (token is not null) context.Request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }

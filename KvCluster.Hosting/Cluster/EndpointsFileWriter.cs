@@ -3,23 +3,24 @@ using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace KvCluster.AppHost.Cluster;
+namespace KvCluster.Hosting;
 
 /// <summary>
 /// Keeps {state-dir}/endpoints.json listing the coordinator and the nodes that are running (a spare node appears once
 /// started), Redis's connection string and with --auth the admin token, and removes it when the AppHost stops: a stale
 /// file would send tools to dead ports.
 /// </summary>
-public sealed class EndpointsFileWriter(
-    ClusterSettings settings,
-    DistributedApplicationModel model,
+internal sealed class EndpointsFileWriter(
+    KvClusterResource cluster,
     ResourceNotificationService notifications,
     ILogger<EndpointsFileWriter> logger) : BackgroundService
 {
     private readonly Dictionary<string, bool> _running = new(StringComparer.Ordinal);
     private string? _written;
 
-    public string FilePath => Path.Combine(settings.StateDirectory, EndpointsFile.FileName);
+    private ClusterSettings Settings => cluster.Settings;
+
+    public string FilePath => Path.Combine(Settings.StateDirectory, EndpointsFile.FileName);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,12 +46,12 @@ public sealed class EndpointsFileWriter(
 
     private async Task WriteIfChangedAsync(CancellationToken cancellationToken)
     {
-        var nodes = Enumerable.Range(1, settings.TotalNodes)
+        var nodes = Enumerable.Range(1, Settings.TotalNodes)
             .Where(i => _running.GetValueOrDefault(ClusterServices.NodeResourceName(i)))
-            .Select(i => new NodeEndpoint(ClusterServices.NodeId(i), LoopbackUrl(settings.NodePort(i))))
+            .Select(i => new NodeEndpoint(ClusterServices.NodeId(i), LoopbackUrl(Settings.NodePort(i))))
             .ToArray();
         var endpoints = new ClusterEndpoints(await RedisConnectionStringAsync(cancellationToken).ConfigureAwait(false),
-            LoopbackUrl(settings.PortBase), nodes) { Token = await AdminTokenAsync(cancellationToken).ConfigureAwait(false) };
+            LoopbackUrl(Settings.PortBase), nodes) { Token = await AdminTokenAsync(cancellationToken).ConfigureAwait(false) };
         string key = string.Join(",", nodes.Select(node => node.Id));
         if (key == _written) return;
         await EndpointsFile.WriteAsync(FilePath, endpoints, cancellationToken).ConfigureAwait(false);
@@ -59,16 +60,11 @@ public sealed class EndpointsFileWriter(
             string.Join(" ", nodes.Select(node => $"{node.Id}={node.Url}")));
     }
 
-    private async Task<string> RedisConnectionStringAsync(CancellationToken cancellationToken)
-    {
-        var redis = model.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == ClusterRedis.ResourceName);
-        return await redis.GetConnectionStringAsync(cancellationToken).ConfigureAwait(false) ?? "";
-    }
+    private async Task<string> RedisConnectionStringAsync(CancellationToken cancellationToken) =>
+        await cluster.Redis.GetConnectionStringAsync(cancellationToken).ConfigureAwait(false) ?? "";
 
     private async Task<string?> AdminTokenAsync(CancellationToken cancellationToken) =>
-        model.Resources.OfType<ParameterResource>().SingleOrDefault(p => p.Name == ClusterSecrets.AdminTokenParameter) is { } token
-            ? await token.GetValueAsync(cancellationToken).ConfigureAwait(false)
-            : null;
+        cluster.AdminToken is { } token ? await token.GetValueAsync(cancellationToken).ConfigureAwait(false) : null;
 
     private static Uri LoopbackUrl(int port) => new("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
 }

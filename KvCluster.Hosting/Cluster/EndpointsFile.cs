@@ -1,22 +1,29 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace KvCluster.AppHost.Cluster;
+namespace KvCluster.Hosting;
 
 /// <summary>
 /// Where a running cluster listens, as scripts and tools read it from {state-dir}/endpoints.json: Redis's connection
 /// string (with its password), and with --auth the admin token (<c>Authorization: Bearer {token}</c>).
 /// </summary>
+/// <param name="Redis">Redis's connection string.</param>
+/// <param name="Coordinator">The coordinator's URL.</param>
+/// <param name="Nodes">The running nodes.</param>
 public sealed record ClusterEndpoints(
     [property: JsonPropertyName("redis")] string Redis,
     [property: JsonPropertyName("coordinator")] Uri Coordinator,
     [property: JsonPropertyName("nodes")] IReadOnlyList<NodeEndpoint> Nodes)
 {
+    /// <summary>The admin token, with --auth.</summary>
     [JsonPropertyName("token")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Token { get; init; }
 }
 
+/// <summary>One running node in endpoints.json.</summary>
+/// <param name="Id">The node's id, node-1.</param>
+/// <param name="Url">The node's URL.</param>
 public sealed record NodeEndpoint(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("url")] Uri Url);
@@ -27,10 +34,12 @@ public sealed record NodeEndpoint(
 /// </summary>
 public static class EndpointsFile
 {
+    /// <summary>The file's name in the state directory.</summary>
     public const string FileName = "endpoints.json";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <summary>Replaces the file at <paramref name="path"/> with <paramref name="endpoints"/>.</summary>
     public static async Task WriteAsync(string path, ClusterEndpoints endpoints, CancellationToken cancellationToken = default)
     {
         var temporary = path + ".tmp";
@@ -41,6 +50,7 @@ public static class EndpointsFile
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>The endpoints in the file at <paramref name="path"/>.</summary>
     public static async Task<ClusterEndpoints> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         await using var stream = File.OpenRead(path);

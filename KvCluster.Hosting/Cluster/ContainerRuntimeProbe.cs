@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.ComponentModel;
 
-namespace KvCluster.AppHost.Cluster;
+namespace KvCluster.Hosting;
 
 /// <summary>
 /// Whether a container runtime answers, as DCP would need it to: a docker (or podman, per ASPIRE_CONTAINER_RUNTIME)
 /// client with no daemon behind it makes a container resource fail the whole app at start.
 /// </summary>
-public static class ContainerRuntimeProbe
+internal static class ContainerRuntimeProbe
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 

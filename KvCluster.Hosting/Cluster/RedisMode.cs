@@ -1,4 +1,4 @@
-namespace KvCluster.AppHost.Cluster;
+namespace KvCluster.Hosting;
 
 /// <summary>How the private Redis runs when no <c>--redis</c> is given.</summary>
 public enum RedisMode

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
+using KvCluster.Hosting;
 
 namespace Aspire.Hosting;
 
@@ -27,8 +28,16 @@ public static class RedisDurabilityExtensions
         "--save", "",
     ];
 
+    /// <summary>redis-server with <see cref="AppendOnlyArguments"/> on its command line.</summary>
     public static IResourceBuilder<RedisServerResource> WithAppendOnlyLog(this IResourceBuilder<RedisServerResource> builder, string fsync) =>
-        builder.WithArgs([.. AppendOnlyArguments(fsync)]);
+        builder.WithAppendOnlyLog(() => fsync);
+
+    /// <summary>As <see cref="WithAppendOnlyLog(IResourceBuilder{RedisServerResource}, string)"/>, the policy read at each start.</summary>
+    public static IResourceBuilder<RedisServerResource> WithAppendOnlyLog(this IResourceBuilder<RedisServerResource> builder, Func<string> fsync) =>
+        builder.WithArgs(context =>
+        {
+            foreach (var argument in AppendOnlyArguments(fsync())) context.Args.Add(argument);
+        });
 
     /// <summary>
     /// The container runs <c>/bin/sh -c "redis-server --requirepass $REDIS_PASSWORD ..."</c>: the settings go into that
@@ -36,11 +45,15 @@ public static class RedisDurabilityExtensions
     /// snapshot instead, losing up to a minute of acknowledged writes.
     /// </summary>
     public static IResourceBuilder<RedisResource> WithAppendOnlyLog(this IResourceBuilder<RedisResource> builder, string fsync) =>
+        builder.WithAppendOnlyLog(() => fsync);
+
+    /// <summary>As <see cref="WithAppendOnlyLog(IResourceBuilder{RedisResource}, string)"/>, the policy read when the command line is made.</summary>
+    public static IResourceBuilder<RedisResource> WithAppendOnlyLog(this IResourceBuilder<RedisResource> builder, Func<string> fsync) =>
         builder.WithArgs(context =>
         {
             int command = context.Args.ToList().FindIndex(arg => arg is string text && text.StartsWith("redis-server", StringComparison.Ordinal));
             if (command < 0) throw new InvalidOperationException("The Redis container's command line was not found; its integration has changed.");
-            var settings = AppendOnlyArguments(fsync).Select(argument => argument.Length == 0 ? "''" : argument);
+            var settings = AppendOnlyArguments(fsync()).Select(argument => argument.Length == 0 ? "''" : argument);
             context.Args[command] = (string)context.Args[command] + " " + string.Join(' ', settings);
         });
 }

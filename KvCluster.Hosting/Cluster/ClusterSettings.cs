@@ -3,15 +3,17 @@ using System.Security.Cryptography.X509Certificates;
 using Aspire.Hosting;
 using Microsoft.Extensions.Configuration;
 
-namespace KvCluster.AppHost.Cluster;
+namespace KvCluster.Hosting;
 
 /// <summary>
 /// What the AppHost starts, bound from the configuration section <c>Kv</c>: the command line's flags
-/// (<see cref="ClusterArguments"/>), <c>--Kv:Nodes 5</c> or <c>Kv__Nodes=5</c> (docs/architecture.md §5).
+/// (the AppHost's ClusterArguments), <c>--Kv:Nodes 5</c> or <c>Kv__Nodes=5</c> (docs/architecture.md §5).
 /// </summary>
 public sealed class ClusterSettings
 {
+    /// <summary>The configuration section the settings are bound from.</summary>
     public const string SectionName = "Kv";
+    /// <summary>The values <see cref="Fsync"/> takes.</summary>
     public static readonly IReadOnlyList<string> FsyncPolicies = ["always", "everysec"];
 
     /// <summary>Node replicas started with the cluster: node1..nodeN, node-i listening on PortBase+i.</summary>
@@ -26,6 +28,7 @@ public sealed class ClusterSettings
     public string StateDir { get; set; } = ".kvcluster";
     /// <summary>A Redis to use (StackExchange format); none starts a private one.</summary>
     public string? Redis { get; set; }
+    /// <summary>How the private Redis runs: a container, redis-server from PATH, or auto (decided when the cluster is added).</summary>
     public RedisMode RedisMode { get; set; } = RedisMode.Auto;
     /// <summary>appendfsync of the private Redis: "always" loses no acknowledged write, "everysec" up to about a second.</summary>
     public string Fsync { get; set; } = "everysec";
@@ -41,16 +44,20 @@ public sealed class ClusterSettings
     /// that endpoints.json holds as <c>token</c>. A deployment always has it on.
     /// </summary>
     public bool Auth { get; set; }
-    /// <summary>A JSON file of client tokens (<see cref="Cluster.TokenFile"/>) the services load; turns token mode on. Relative to the current directory.</summary>
+    /// <summary>A JSON file of client tokens (<see cref="Hosting.TokenFile"/>) the services load; turns token mode on. Relative to the current directory.</summary>
     public string? TokenFile { get; set; }
     /// <summary>Wipe the state directory before starting.</summary>
     public bool Fresh { get; set; }
     /// <summary>Run without the Aspire dashboard; OTEL_EXPORTER_OTLP_ENDPOINT from the environment then reaches every service.</summary>
     public bool NoDashboard { get; set; }
 
+    // Set once the state directory was wiped for --fresh (LocalStart): a second Prepare must not wipe what is written since.
+    internal bool Wiped { get; set; }
+
     /// <summary>Every node the model holds, spare ones included.</summary>
     public int TotalNodes => Nodes + SpareNodes;
 
+    /// <summary>The absolute path of <see cref="StateDir"/>.</summary>
     public string StateDirectory => Path.GetFullPath(StateDir, Environment.CurrentDirectory);
 
     /// <summary>The absolute path of <see cref="RedisCaFile"/>: services run in directories of their own.</summary>
@@ -65,8 +72,10 @@ public sealed class ClusterSettings
     /// <summary>Whether the cluster has a generated admin token: with --auth, and always in a deployment.</summary>
     public bool AdminTokenIn(DistributedApplicationExecutionContext context) => context.IsPublishMode || Auth;
 
+    /// <summary>The port of node-<paramref name="index"/>.</summary>
     public int NodePort(int index) => PortBase + index;
 
+    /// <summary>The settings bound from the <see cref="SectionName"/> section of <paramref name="configuration"/>.</summary>
     public static ClusterSettings From(IConfiguration configuration)
     {
         var settings = new ClusterSettings();
@@ -93,7 +102,7 @@ public sealed class ClusterSettings
         if (TokenFile is not null)
         {
             return TokenFilePath is { } tokenFile
-                ? Cluster.TokenFile.Validate(tokenFile, generatedName: Auth ? ClusterSecrets.AdminTokenName : null)
+                ? Hosting.TokenFile.Validate(tokenFile, generatedName: Auth ? ClusterSecrets.AdminTokenName : null)
                 : "--token-file must not be empty.";
         }
         return null;

@@ -1,6 +1,5 @@
-using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
-using KvCluster.AppHost.Cluster;
+using KvCluster.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Aspire.Hosting;
@@ -19,16 +18,17 @@ public static class RedisServerBuilderExtensions
     public static IResourceBuilder<RedisServerResource> AddRedisServer(this IDistributedApplicationBuilder builder,
         string name, int port, string dataDirectory, IResourceBuilder<ParameterResource> password)
     {
-        Directory.CreateDirectory(dataDirectory);
         var resource = new RedisServerResource(name, dataDirectory, password.Resource);
 
         // The password goes into a config file only its owner can read, not onto the command line, where any local user
         // would see it (ps, /proc/PID/cmdline). Written before every start: a crash restart, and a run after one that
-        // generated another password, find the current one.
-        string configFile = Path.Combine(dataDirectory, ConfigFileName);
+        // generated another password, find the current one. The directory is made then too: --fresh may have wiped it.
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(resource, async (_, cancellationToken) =>
-            await WriteConfigFileAsync(configFile, await password.Resource.GetValueAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"The parameter '{password.Resource.Name}' has no value."), cancellationToken).ConfigureAwait(false));
+        {
+            Directory.CreateDirectory(resource.DataDirectory);
+            await WriteConfigFileAsync(ConfigFile(resource), await password.Resource.GetValueAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The parameter '{password.Resource.Name}' has no value."), cancellationToken).ConfigureAwait(false);
+        });
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(resource, async (_, cancellationToken) =>
@@ -43,21 +43,40 @@ public static class RedisServerBuilderExtensions
 
         return builder.AddResource(resource)
             .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: RedisServerResource.PrimaryEndpointName, isProxied: false)
-            // redis-server reads a config file only as its first argument; the options after it add to it.
-            .WithArgs(
-                configFile,
-                "--port", port.ToString(CultureInfo.InvariantCulture),
-                "--bind", "127.0.0.1",
-                "--dir", dataDirectory,
-                "--daemonize", "no",
-                "--protected-mode", "yes",
+            // redis-server reads a config file only as its first argument; the options after it add to it. The port and
+            // the directory are read at start, so that WithDataDirectory and a moved endpoint reach the command line.
+            .WithArgs(context =>
+            {
+                context.Args.Add(ConfigFile(resource));
+                context.Args.Add("--port");
+                context.Args.Add(resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+                context.Args.Add("--bind");
+                context.Args.Add("127.0.0.1");
+                context.Args.Add("--dir");
+                context.Args.Add(resource.DataDirectory);
+                context.Args.Add("--daemonize");
+                context.Args.Add("no");
+                context.Args.Add("--protected-mode");
+                context.Args.Add("yes");
                 // Snapshots would only duplicate the AOF; the log is the durable record.
-                "--save", "",
-                "--logfile", "")
+                context.Args.Add("--save");
+                context.Args.Add("");
+                context.Args.Add("--logfile");
+                context.Args.Add("");
+            })
             .WithIconName("Database")
             .WithHealthCheck(healthCheckKey)
             .ExcludeFromManifest();
     }
+
+    /// <summary>Where redis-server keeps its AOF and config file, and runs.</summary>
+    public static IResourceBuilder<RedisServerResource> WithDataDirectory(this IResourceBuilder<RedisServerResource> builder, string dataDirectory)
+    {
+        builder.Resource.DataDirectory = dataDirectory;
+        return builder.WithWorkingDirectory(dataDirectory);
+    }
+
+    private static string ConfigFile(RedisServerResource resource) => Path.Combine(resource.DataDirectory, ConfigFileName);
 
     private static async Task WriteConfigFileAsync(string path, string password, CancellationToken cancellationToken)
     {

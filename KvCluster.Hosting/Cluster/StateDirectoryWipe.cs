@@ -1,7 +1,7 @@
-namespace KvCluster.AppHost.Cluster;
+namespace KvCluster.Hosting;
 
 /// <summary>--fresh: deletes the state directory, and refuses a path whose loss would be more than the cluster's state.</summary>
-public static class StateDirectoryWipe
+internal static class StateDirectoryWipe
 {
     public static void Run(string stateDirectory)
     {

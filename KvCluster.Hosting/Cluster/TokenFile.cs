@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace KvCluster.AppHost.Cluster;
+namespace KvCluster.Hosting;
 
 /// <summary>
 /// --token-file: the client tokens the services load (and load again when the file changes), as
@@ -9,6 +9,7 @@ namespace KvCluster.AppHost.Cluster;
 /// </summary>
 public static class TokenFile
 {
+    /// <summary>The roles a token may have.</summary>
     public static readonly IReadOnlyList<string> Roles = ["read", "write", "admin"];
 
     private static readonly JsonDocumentOptions Json = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };

@@ -1,16 +1,16 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace KvCluster.AppHost.Cluster;
+namespace KvCluster.Hosting;
 
 /// <summary>Before anything starts: each fixed port the cluster will listen on is free, or the error names who wanted it.</summary>
-public static class PortCheck
+internal static class PortCheck
 {
-    public static string? FindConflict(ClusterSettings settings)
+    public static string? FindConflict(ClusterSettings settings, bool privateRedis)
     {
         var wanted = new List<(int Port, string Owner)> { (settings.PortBase, ClusterServices.CoordinatorName) };
         for (int i = 1; i <= settings.TotalNodes; i++) wanted.Add((settings.NodePort(i), ClusterServices.NodeResourceName(i)));
-        if (settings.Redis is null) wanted.Add((settings.RedisPort, ClusterRedis.ResourceName));
+        if (privateRedis) wanted.Add((settings.RedisPort, ClusterRedis.ResourceName));
         foreach (var (port, owner) in wanted)
         {
             if (!IsFree(port))

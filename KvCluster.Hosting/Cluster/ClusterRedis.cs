@@ -1,7 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
-namespace KvCluster.AppHost.Cluster;
+namespace KvCluster.Hosting;
 
 /// <summary>
 /// The cluster's Redis, one of three ways (docs/architecture.md §5), each giving every service the same
@@ -9,11 +9,13 @@ namespace KvCluster.AppHost.Cluster;
 /// </summary>
 public static class ClusterRedis
 {
+    /// <summary>The private Redis's resource name, and the connection name every service reads (<c>ConnectionStrings:redis</c>).</summary>
     public const string ResourceName = "redis";
 
     /// <summary>
-    /// <paramref name="password"/> (null only with --redis, whose connection string is used as given) is the private
-    /// Redis's password, the container's as well as redis-server's.
+    /// <paramref name="password"/> (null only with <see cref="ClusterSettings.Redis"/>, whose connection string is used as
+    /// given) is the private Redis's password, the container's as well as redis-server's. Its port, data directory and
+    /// fsync policy are read from <paramref name="settings"/> when it starts.
     /// </summary>
     public static IResourceBuilder<IResourceWithConnectionString> AddClusterRedis(this IDistributedApplicationBuilder builder,
         ClusterSettings settings, IResourceBuilder<ParameterResource>? password)
@@ -31,11 +33,11 @@ public static class ClusterRedis
             var container = builder.AddRedis(ResourceName, port: builder.ExecutionContext.IsRunMode ? settings.RedisPort : null, password);
             return container
                 .WithVolume(VolumeNameGenerator.Generate(container, "data"), "/data")
-                .WithAppendOnlyLog(settings.Fsync);
+                .WithAppendOnlyLog(() => settings.Fsync);
         }
 
-        return builder.AddRedisServer(ResourceName, settings.RedisPort, Path.Combine(settings.StateDirectory, "redis"), password)
-            .WithAppendOnlyLog(settings.Fsync);
+        return builder.AddRedisServer(ResourceName, settings.RedisPort, RedisDataDirectory(settings), password)
+            .WithAppendOnlyLog(() => settings.Fsync);
     }
 
     /// <summary>Auto made definite: a container when publishing or where a container runtime is healthy.</summary>
@@ -45,4 +47,18 @@ public static class ClusterRedis
             RedisMode.Auto => ContainerRuntimeProbe.IsHealthy() ? RedisMode.Container : RedisMode.Executable,
             _ => requested,
         };
+
+    /// <summary>redis-server's data directory: <c>{state-dir}/redis</c>.</summary>
+    public static string RedisDataDirectory(ClusterSettings settings) => Path.Combine(settings.StateDirectory, "redis");
+
+    /// <summary>Moves the private Redis to <paramref name="port"/> (WithRedisPort after the cluster was added).</summary>
+    internal static void MoveEndpoint(IResource redis, int port)
+    {
+        foreach (var endpoint in redis.Annotations.OfType<EndpointAnnotation>().Where(e => e.Name == "tcp"))
+        {
+            endpoint.Port = port;
+            // redis-server listens on the port itself; the container listens on 6379 behind DCP's port.
+            if (redis is RedisServerResource) endpoint.TargetPort = port;
+        }
+    }
 }

@@ -1,7 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
-namespace KvCluster.AppHost.Cluster;
+namespace KvCluster.Hosting;
 
 /// <summary>
 /// The cluster's generated secrets, as Aspire secret parameters: the dashboard lists them among the parameters, a
@@ -9,6 +9,9 @@ namespace KvCluster.AppHost.Cluster;
 /// (<c>Parameters__kv-admin-token=…</c>). Locally each AppHost run generates new ones: nothing keeps them but the
 /// running services, Redis's config file and endpoints.json in the state directory.
 /// </summary>
+/// <param name="InternalKey">The key the services show each other on internal routes.</param>
+/// <param name="AdminToken">The admin token, with --auth and in a deployment.</param>
+/// <param name="RedisPassword">The private Redis's password; null for a Redis the caller gave.</param>
 public sealed record ClusterSecrets(
     IResourceBuilder<ParameterResource> InternalKey,
     IResourceBuilder<ParameterResource>? AdminToken,
@@ -30,17 +33,23 @@ public sealed record ClusterSecrets(
     internal static GenerateParameterDefault Generated => new() { MinLength = 32, Special = false };
 }
 
+/// <summary>Adds the cluster's secret parameters.</summary>
 public static class ClusterSecretsExtensions
 {
-    /// <summary>The internal key always; the admin token with --auth and in a deployment; Redis's password unless --redis names one.</summary>
-    public static ClusterSecrets AddClusterSecrets(this IDistributedApplicationBuilder builder, ClusterSettings settings) => new(
+    /// <summary>
+    /// The internal key always; the admin token with --auth and in a deployment; Redis's password when the cluster
+    /// starts its own (<paramref name="privateRedis"/>).
+    /// </summary>
+    public static ClusterSecrets AddClusterSecrets(this IDistributedApplicationBuilder builder, ClusterSettings settings, bool privateRedis) => new(
         builder.AddParameter(ClusterSecrets.InternalKeyParameter, ClusterSecrets.Generated, secret: true)
             .WithDescription("The key the cluster's services show each other on internal routes (X-Kv-Internal-Key)."),
-        settings.AdminTokenIn(builder.ExecutionContext)
-            ? builder.AddParameter(ClusterSecrets.AdminTokenParameter, ClusterSecrets.Generated, secret: true)
-                .WithDescription("The client token with role admin: `Authorization: Bearer <token>`.", enableMarkdown: true)
-            : null,
-        settings.Redis is null
+        settings.AdminTokenIn(builder.ExecutionContext) ? builder.AddAdminToken() : null,
+        privateRedis
             ? builder.AddParameter(ClusterSecrets.RedisPasswordParameter, ClusterSecrets.Generated, secret: true).WithDescription("The private Redis's password.")
             : null);
+
+    /// <summary>The generated admin token's parameter (<see cref="ClusterSecrets.AdminTokenParameter"/>).</summary>
+    public static IResourceBuilder<ParameterResource> AddAdminToken(this IDistributedApplicationBuilder builder) =>
+        builder.AddParameter(ClusterSecrets.AdminTokenParameter, ClusterSecrets.Generated, secret: true)
+            .WithDescription("The client token with role admin: `Authorization: Bearer <token>`.", enableMarkdown: true);
 }

@@ -1,0 +1,117 @@
+using Aspire.Hosting.ApplicationModel;
+using KvCluster.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aspire.Hosting;
+
+/// <summary>Adds a KvCluster, the whole of it, to an Aspire AppHost.</summary>
+/// <remarks>
+/// The node and coordinator services come in as <c>Projects.*</c> types: the AppHost SDK generates those in each AppHost
+/// from its own project references, so a library cannot name them, and the AppHost that references KvCluster.Node and
+/// KvCluster.Coordinator passes them: <c>builder.AddKvCluster&lt;Projects.KvCluster_Node, Projects.KvCluster_Coordinator&gt;("kv")</c>.
+/// </remarks>
+public static class KvClusterBuilderExtensions
+{
+    /// <summary>
+    /// Adds a KvCluster: its private Redis (a container where a container runtime is healthy and always when publishing,
+    /// else redis-server from PATH; or the Redis <see cref="ClusterSettings.Redis"/> names), its secrets, the coordinator
+    /// and the nodes, each service on its own fixed port, restarted when it crashes, with <c>{state-dir}/endpoints.json</c>
+    /// kept up to date. The resources keep fixed names (<c>redis</c>, <c>coordinator</c>, <c>node1</c>…), so an AppHost
+    /// holds one cluster.
+    /// </summary>
+    /// <typeparam name="TNode">The KvCluster.Node project (<c>Projects.KvCluster_Node</c>).</typeparam>
+    /// <typeparam name="TCoordinator">The KvCluster.Coordinator project (<c>Projects.KvCluster_Coordinator</c>).</typeparam>
+    /// <param name="builder">The AppHost's builder.</param>
+    /// <param name="name">The cluster's resource name, the connection name services read (<c>ConnectionStrings:{name}</c>).</param>
+    /// <param name="settings">The settings to start from (the AppHost binds them from its <c>Kv</c> configuration); the defaults when null.</param>
+    /// <returns>The cluster's builder, whose <c>With…</c> methods change the settings.</returns>
+    public static IResourceBuilder<KvClusterResource> AddKvCluster<TNode, TCoordinator>(this IDistributedApplicationBuilder builder,
+        [ResourceName] string name, ClusterSettings? settings = null)
+        where TNode : IProjectMetadata, new()
+        where TCoordinator : IProjectMetadata, new() =>
+        builder.AddKvClusterCore<TNode, TCoordinator>(name, redis: null, settings ?? new ClusterSettings());
+
+    /// <summary>
+    /// Adds a KvCluster, as <see cref="AddKvCluster{TNode, TCoordinator}(IDistributedApplicationBuilder, string, ClusterSettings?)"/>,
+    /// on a Redis the AppHost already has (<c>builder.AddRedis("cache")</c>): every service gets its connection string as
+    /// <c>ConnectionStrings__redis</c> and waits for it. The cluster's settings for a private Redis are then unused; keep that
+    /// Redis's snapshots off and its AOF on, or acknowledged writes can be lost when it restarts.
+    /// </summary>
+    /// <typeparam name="TNode">The KvCluster.Node project (<c>Projects.KvCluster_Node</c>).</typeparam>
+    /// <typeparam name="TCoordinator">The KvCluster.Coordinator project (<c>Projects.KvCluster_Coordinator</c>).</typeparam>
+    /// <param name="builder">The AppHost's builder.</param>
+    /// <param name="name">The cluster's resource name, the connection name services read (<c>ConnectionStrings:{name}</c>).</param>
+    /// <param name="redis">The Redis that holds the cluster's log.</param>
+    /// <param name="settings">The settings to start from; the defaults when null.</param>
+    /// <returns>The cluster's builder.</returns>
+    public static IResourceBuilder<KvClusterResource> AddKvCluster<TNode, TCoordinator>(this IDistributedApplicationBuilder builder,
+        [ResourceName] string name, IResourceBuilder<IResourceWithConnectionString> redis, ClusterSettings? settings = null)
+        where TNode : IProjectMetadata, new()
+        where TCoordinator : IProjectMetadata, new()
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        settings ??= new ClusterSettings();
+        if (settings.Redis is not null) throw new ArgumentException("Give the cluster a Redis resource or a Redis connection string (ClusterSettings.Redis), not both.", nameof(settings));
+        return builder.AddKvClusterCore<TNode, TCoordinator>(name, redis, settings);
+    }
+
+    private static IResourceBuilder<KvClusterResource> AddKvClusterCore<TNode, TCoordinator>(this IDistributedApplicationBuilder builder,
+        string name, IResourceBuilder<IResourceWithConnectionString>? redis, ClusterSettings settings)
+        where TNode : IProjectMetadata, new()
+        where TCoordinator : IProjectMetadata, new()
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (builder.Resources.OfType<KvClusterResource>().FirstOrDefault() is { } existing)
+            throw new InvalidOperationException($"This AppHost has a KvCluster already ('{existing.Name}'): its resources have fixed names, so there is one a host.");
+
+        var cluster = new KvClusterResource(name, settings, builder.ExecutionContext);
+        bool privateRedis = redis is null && settings.Redis is null;
+        if (privateRedis) settings.RedisMode = ClusterRedis.ChooseMode(builder.ExecutionContext, settings.RedisMode);
+        cluster.Secrets = builder.AddClusterSecrets(settings, privateRedis);
+        cluster.RedisBuilder = redis ?? builder.AddClusterRedis(settings, cluster.Secrets.RedisPassword);
+        cluster.CoordinatorBuilder = builder.AddCoordinator<TCoordinator>(cluster);
+        cluster.AddNode = index =>
+        {
+            var node = builder.AddNode<TNode>(index, cluster).WithParentRelationship(cluster);
+            if (builder.ExecutionContext.IsRunMode) builder.Eventing.Subscribe<ResourceReadyEvent>(node.Resource, cluster.NodeReadyAsync);
+            return node;
+        };
+        ClusterNodes.Sync(builder, cluster);
+        cluster.CoordinatorBuilder.WithParentRelationship(cluster);
+        if (privateRedis) cluster.RedisBuilder.WithParentRelationship(cluster);
+
+        if (builder.ExecutionContext.IsRunMode) builder.AddLocalRun(cluster);
+        return builder.AddResource(cluster)
+            .WithIconName("DatabaseMultiple")
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "KvCluster",
+                State = KnownResourceStates.Starting,
+                Properties = [],
+            })
+            // A value with the connection string, as AddConnectionString's resources are: azd fills in the node URLs.
+            .WithManifestPublishingCallback(context =>
+            {
+                context.Writer.WriteString("type", "value.v0");
+                context.WriteConnectionString(cluster);
+            });
+    }
+
+    // What only a local run has: the checks before anything starts, crash restarts and endpoints.json.
+    private static void AddLocalRun(this IDistributedApplicationBuilder builder, KvClusterResource cluster)
+    {
+        builder.Services.AddSingleton(cluster);
+        builder.Services.AddSingleton<CrashRestarter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CrashRestarter>());
+        builder.Services.AddHostedService<EndpointsFileWriter>();
+
+        builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
+        {
+            // The With… methods may have changed the settings since the AppHost checked them.
+            if ((cluster.Settings.Validate() ?? LocalStart.Prepare(cluster.Settings, cluster.HasPrivateRedis)) is { } problem)
+                throw new DistributedApplicationException(problem);
+            return Task.CompletedTask;
+        });
+    }
+}

@@ -1,0 +1,148 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using KvCluster.Hosting;
+
+namespace KvCluster.Tests.Hosting;
+
+/// <summary>
+/// AddKvCluster's model, built in a test builder and never started: the resources, the cluster's connection string and
+/// what WithReference(kv) hands a service. The AppHost's own contract (flags, manifest) is KvCluster.Tests.AppHost's.
+/// </summary>
+public sealed class KvClusterHostingTests
+{
+    // A plain builder: the testing builder looks for an AppHost assembly (one with DCP's path) on the stack, and this
+    // model is never built or started.
+    private static IDistributedApplicationBuilder NewBuilder(params string[] args) =>
+        DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = args, DisableDashboard = true });
+
+    // A cluster whose Redis is redis-server, whatever runtime the machine has: the probe would decide otherwise.
+    private static ClusterSettings Executable() => new() { RedisMode = RedisMode.Executable };
+
+    [Fact]
+    public void The_cluster_has_redis_a_coordinator_and_three_nodes_and_its_connection_string_lists_the_nodes()
+    {
+        var builder = NewBuilder();
+
+        var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable());
+
+        Assert.Equal(["coordinator", "node1", "node2", "node3"], builder.Resources.OfType<ProjectResource>().Select(r => r.Name));
+        Assert.IsType<RedisServerResource>(Assert.Single(builder.Resources, r => r.Name == "redis"));
+        Assert.Equal(["kv-internal-key", "redis-password"], builder.Resources.OfType<ParameterResource>().Select(r => r.Name));
+        Assert.Equal([5100, 5101, 5102, 5103], builder.Resources.OfType<ProjectResource>().Select(HttpPort));
+        Assert.Equal("Endpoints=http://127.0.0.1:{node1.bindings.http.port},http://127.0.0.1:{node2.bindings.http.port},http://127.0.0.1:{node3.bindings.http.port}",
+            kv.Resource.ConnectionStringExpression.ValueExpression);
+    }
+
+    [Fact]
+    public void With_auth_the_connection_string_carries_the_admin_token_and_the_node_count_follows_WithNodes()
+    {
+        var builder = NewBuilder();
+
+        var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable()).WithNodes(5).WithAuth().WithNodes(2);
+
+        Assert.Equal(["coordinator", "node1", "node2"], builder.Resources.OfType<ProjectResource>().Select(r => r.Name));
+        Assert.Contains(builder.Resources, r => r is ParameterResource { Name: "kv-admin-token", Secret: true });
+        Assert.Equal("Endpoints=http://127.0.0.1:{node1.bindings.http.port},http://127.0.0.1:{node2.bindings.http.port};Token={kv-admin-token.value}",
+            kv.Resource.ConnectionStringExpression.ValueExpression);
+    }
+
+    [Fact]
+    public void Spare_nodes_are_modelled_to_start_explicitly_and_stay_out_of_the_connection_string_and_ports_follow_the_base()
+    {
+        var builder = NewBuilder();
+
+        var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable()).WithNodes(1).WithSpareNodes(1).WithPortBase(5200);
+
+        var nodes = builder.Resources.OfType<ProjectResource>().Where(r => r.Name.StartsWith("node", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(["node1", "node2"], nodes.Select(r => r.Name));
+        Assert.Empty(nodes[0].Annotations.OfType<ExplicitStartupAnnotation>());
+        Assert.Single(nodes[1].Annotations.OfType<ExplicitStartupAnnotation>());
+        Assert.Equal([5200, 5201, 5202], builder.Resources.OfType<ProjectResource>().Select(HttpPort));
+        Assert.Equal("Endpoints=http://127.0.0.1:{node1.bindings.http.port}", kv.Resource.ConnectionStringExpression.ValueExpression);
+    }
+
+    [Fact]
+    public async Task WithReference_hands_a_service_ConnectionStrings_kv()
+    {
+        var builder = NewBuilder();
+        var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable());
+        var api = builder.AddProject<NodeProject>("api", launchProfileName: null).WithReference(kv);
+
+        var environment = await EnvironmentOf(api.Resource, builder.ExecutionContext);
+
+        var reference = Assert.IsType<ConnectionStringReference>(environment["ConnectionStrings__kv"]);
+        Assert.Same(kv.Resource, reference.Resource);
+    }
+
+    [Fact]
+    public async Task A_manifest_fills_ConnectionStrings_kv_from_the_node_endpoints_and_the_admin_token()
+    {
+        var builder = NewBuilder("--publisher", "manifest", "--output-path", Path.GetTempPath());
+        var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv").WithNodes(2);
+        var api = builder.AddProject<NodeProject>("api", launchProfileName: null).WithReference(kv);
+
+        var environment = await EnvironmentOf(api.Resource, builder.ExecutionContext);
+
+        Assert.Equal("{kv.connectionString}", Assert.IsAssignableFrom<IManifestExpressionProvider>(environment["ConnectionStrings__kv"]).ValueExpression);
+        // A deployment always has token mode on, with the generated admin token.
+        Assert.Equal("Endpoints={node1.bindings.http.url},{node2.bindings.http.url};Token={kv-admin-token.value}",
+            kv.Resource.ConnectionStringExpression.ValueExpression);
+        var node = await EnvironmentOf(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "node1"), builder.ExecutionContext);
+        Assert.Equal("{redis.connectionString}", Assert.IsAssignableFrom<IManifestExpressionProvider>(node["ConnectionStrings__redis"]).ValueExpression);
+        Assert.Equal("node-1", node["Kv__NodeId"]);
+    }
+
+    [Fact]
+    public async Task A_Redis_resource_of_the_AppHost_is_every_services_ConnectionStrings_redis_and_no_private_one_is_added()
+    {
+        var builder = NewBuilder("--publisher", "manifest", "--output-path", Path.GetTempPath());
+        var cache = builder.AddRedis("cache");
+
+        builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", cache).WithNodes(1);
+
+        Assert.DoesNotContain(builder.Resources, r => r.Name is "redis" or "redis-password");
+        foreach (var service in builder.Resources.OfType<ProjectResource>())
+        {
+            var environment = await EnvironmentOf(service, builder.ExecutionContext);
+            Assert.Same(cache.Resource, Assert.IsType<ConnectionStringReference>(environment["ConnectionStrings__redis"]).Resource);
+        }
+    }
+
+    [Fact]
+    public void An_AppHost_holds_one_cluster()
+    {
+        var builder = NewBuilder();
+        builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable());
+
+        Assert.Throws<InvalidOperationException>(() => builder.AddKvCluster<NodeProject, CoordinatorProject>("kv2", Executable()));
+    }
+
+    // The service's environment as its callbacks make it, references unresolved: nothing here is started.
+    private static async Task<Dictionary<string, object>> EnvironmentOf(IResource resource, DistributedApplicationExecutionContext executionContext)
+    {
+        var context = new EnvironmentCallbackContext(executionContext, resource, new Dictionary<string, object>());
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>()) await callback.Callback(context);
+        return context.EnvironmentVariables;
+    }
+
+    private static int? HttpPort(IResource resource) =>
+        resource.Annotations.OfType<EndpointAnnotation>().Single(endpoint => endpoint.Name == "http").Port;
+
+    // What the AppHost SDK generates as Projects.KvCluster_Node and Projects.KvCluster_Coordinator in an AppHost.
+    private sealed class NodeProject : IProjectMetadata
+    {
+        public string ProjectPath => Project("KvCluster.Node");
+    }
+
+    private sealed class CoordinatorProject : IProjectMetadata
+    {
+        public string ProjectPath => Project("KvCluster.Coordinator");
+    }
+
+    private static string Project(string name)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "KvCluster.sln"))) root = root.Parent;
+        return Path.Combine(root?.FullName ?? throw new InvalidOperationException("No KvCluster.sln above the tests."), name, name + ".csproj");
+    }
+}
