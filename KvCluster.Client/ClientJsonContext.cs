@@ -1,0 +1,17 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace KvCluster.Client;
+
+/// <summary>A page of <c>GET /v1/kv?prefix=</c>: <c>{items: [{key, version, size}], next}</c>.</summary>
+internal sealed record ListPage(List<ListPageItem>? Items, string? Next);
+
+internal sealed record ListPageItem(string Key, long Version, long Size);
+
+/// <summary>The members of an RFC 9457 problem the client reports.</summary>
+internal sealed record ProblemBody(string? Title, string? Detail);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ListPage))]
+[JsonSerializable(typeof(ProblemBody))]
+internal sealed partial class ClientJsonContext : JsonSerializerContext;
