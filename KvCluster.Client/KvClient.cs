@@ -254,6 +254,7 @@ public sealed class KvClient : IKvClient, IDisposable
             var endpoint = _endpoints[index];
             var remaining = _retryBudget - clock.Elapsed;
             var limit = remaining < _requestTimeout ? remaining : _requestTimeout;
+            if (limit < TimeSpan.FromMilliseconds(1)) limit = TimeSpan.FromMilliseconds(1);
             using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 attemptTimeout.CancelAfter(limit);
@@ -278,7 +279,7 @@ public sealed class KvClient : IKvClient, IDisposable
                 {
                     lastError = e;
                     lastStatus = null;
-                    tried.Add($"{endpoint}: no connection ({e.Message})");
+                    tried.Add($"{endpoint}: no connection or no whole answer ({e.Message})");
                 }
                 catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
                 {
