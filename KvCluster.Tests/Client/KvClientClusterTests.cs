@@ -96,7 +96,9 @@ public sealed class KvClientClusterTests(PrimitivesCluster shared, ITestOutputHe
     public async Task A_node_killed_in_the_middle_of_a_stream_of_writes_loses_no_acknowledged_write_and_doubles_none()
     {
         var cluster = shared.For(output);
-        using var client = Client(cluster, [.. cluster.Nodes]);
+        var failures = new FailedAttempts();
+        using var http = new HttpClient(failures) { Timeout = Timeout.InfiniteTimeSpan };
+        using var client = new KvClient(Options(cluster, [.. cluster.Nodes]), http);
         var victim = cluster.Nodes[1];
         const int Writers = 4;
         const int KeysPerWriter = 3;
@@ -153,7 +155,10 @@ public sealed class KvClientClusterTests(PrimitivesCluster shared, ITestOutputHe
 
         Assert.Empty(refused);
         Assert.Equal(Writers * KeysPerWriter, acknowledged.Count);
-        output.WriteLine($"{writes} writes acknowledged, session at seq {client.SessionSeq}.");
+        output.WriteLine($"{writes} writes acknowledged, session at seq {client.SessionSeq}; {failures.Count} attempts failed and were sent " +
+            "again to another node.");
+        // The kill was felt: writes in flight on the victim, or sent to it before the client knew, failed and went elsewhere.
+        Assert.True(failures.Count > 0, "No attempt failed: the kill did not reach the stream of writes.");
 
         // What each key holds is its last acknowledged write, at that write's version: nothing lost, nothing applied again
         // after it. Read through the restarted node too.
@@ -178,14 +183,37 @@ public sealed class KvClientClusterTests(PrimitivesCluster shared, ITestOutputHe
 
     private static KvClient Client(TestCluster cluster, ClusterService[] nodes, Action<KvClientOptions> configure)
     {
-        var options = new KvClientOptions
-        {
-            Endpoints = [.. nodes.Select(node => node.Url)],
-            Token = cluster.AdminToken,
-            RequestTimeout = TimeSpan.FromSeconds(5),
-            RetryBudget = TimeSpan.FromSeconds(20),
-        };
+        var options = Options(cluster, nodes);
         configure(options);
         return new KvClient(options);
+    }
+
+    private static KvClientOptions Options(TestCluster cluster, ClusterService[] nodes) => new()
+    {
+        Endpoints = [.. nodes.Select(node => node.Url)],
+        Token = cluster.AdminToken,
+        RequestTimeout = TimeSpan.FromSeconds(5),
+        RetryBudget = TimeSpan.FromSeconds(20),
+    };
+
+    /// <summary>The client's own kind of handler, counting the attempts that got no whole answer.</summary>
+    private sealed class FailedAttempts() : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException)
+            {
+                Interlocked.Increment(ref _count);
+                throw;
+            }
+        }
     }
 }
