@@ -56,14 +56,8 @@ internal sealed partial class WorkloadClient
                     Remember(operation.Txn!, answer);
                     _sessionSeq = Math.Max(_sessionSeq, answer.Seq);
                     return true;
-                case HttpStatusCode.ServiceUnavailable:
-                    operation.Error = "503: " + body;
-                    return false;
                 default:
-                    operation.Error = $"{(int)response.StatusCode}: {body}";
-                    operation.Unexpected = true;
-                    operation.Outcome = OperationOutcome.Unknown;
-                    return true;
+                    return NotAnOutcome(operation, response.StatusCode, body);
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)

@@ -194,15 +194,8 @@ internal sealed partial class WorkloadClient(int id, IReadOnlyList<HttpClient> n
                 case HttpStatusCode.PreconditionFailed:
                     operation.Outcome = OperationOutcome.PreconditionFailed;
                     break;
-                case HttpStatusCode.ServiceUnavailable:
-                    operation.Error = "503: " + body;
-                    return false;
                 default:
-                    // No correct node answers this to a well-formed request; record it and stop (the outcome stays unknown).
-                    operation.Error = $"{(int)response.StatusCode}: {body}";
-                    operation.Unexpected = true;
-                    operation.Outcome = OperationOutcome.Unknown;
-                    return true;
+                    return NotAnOutcome(operation, response.StatusCode, body);
             }
             operation.Return = now;
             operation.Seq = response.Headers.Contains("X-Kv-Seq") ? Seq(response) : 0;
@@ -214,6 +207,19 @@ internal sealed partial class WorkloadClient(int id, IReadOnlyList<HttpClient> n
             operation.Error = e.GetType().Name + ": " + e.Message;
             return false;
         }
+    }
+
+    /// <summary>
+    /// An answer that is not the write's outcome: 503 is worth retrying (false); anything else no correct node answers
+    /// to a well-formed request, so it is recorded and the write stops, its outcome unknown (true).
+    /// </summary>
+    private static bool NotAnOutcome(RecordedOperation operation, HttpStatusCode status, string body)
+    {
+        operation.Error = $"{(int)status}: {body}";
+        if (status == HttpStatusCode.ServiceUnavailable) return false;
+        operation.Unexpected = true;
+        operation.Outcome = OperationOutcome.Unknown;
+        return true;
     }
 
     private static string Path(string key) => "/v1/kv/" + Uri.EscapeDataString(key);
