@@ -20,7 +20,7 @@ namespace KvCluster.Client;
 /// with backoff, within <see cref="KvClientOptions.MaxAttempts"/> and <see cref="KvClientOptions.RetryBudget"/>.</item>
 /// </list>
 /// </summary>
-public sealed class KvClient : IKvClient, IDisposable
+public sealed partial class KvClient : IKvClient, IDisposable
 {
     internal const string SeqHeader = "X-Kv-Seq";
     internal const string MinSeqHeader = "X-Kv-Min-Seq";
@@ -116,7 +116,7 @@ public sealed class KvClient : IKvClient, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(key);
         string idempotencyKey = IdempotencyKeyFor(options, allowIfAbsent: true);
         string what = $"PUT {key}";
-        using var response = await SendAsync(what, endpoint =>
+        using var response = await SendAsync("PUT", key, endpoint =>
         {
             var request = new HttpRequestMessage(HttpMethod.Put, NodeUri(endpoint, KeyPath(key))) { Content = new ReadOnlyMemoryContent(value) };
             if (contentType is not null && !request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType))
@@ -155,7 +155,7 @@ public sealed class KvClient : IKvClient, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(key);
         var consistency = options?.Consistency ?? KvConsistency.Session;
         string what = $"GET {key}";
-        using var response = await SendAsync(what, endpoint => ReadRequest(endpoint, KeyPath(key), consistency), null, cancellationToken)
+        using var response = await SendAsync("GET", key, endpoint => ReadRequest(endpoint, KeyPath(key), consistency), null, cancellationToken)
             .ConfigureAwait(false);
         Observe(response);
         switch (response.StatusCode)
@@ -189,7 +189,7 @@ public sealed class KvClient : IKvClient, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(key);
         string idempotencyKey = IdempotencyKeyFor(options, allowIfAbsent: false);
         string what = $"DELETE {key}";
-        using var response = await SendAsync(what, endpoint =>
+        using var response = await SendAsync("DELETE", key, endpoint =>
         {
             var request = new HttpRequestMessage(HttpMethod.Delete, NodeUri(endpoint, KeyPath(key)));
             AddWriteHeaders(request, options, idempotencyKey);
@@ -217,7 +217,7 @@ public sealed class KvClient : IKvClient, IDisposable
             string path = "v1/kv?prefix=" + Uri.EscapeDataString(prefix) + "&limit=" + _pageSize.ToString(CultureInfo.InvariantCulture)
                 + (after is null ? "" : "&after=" + Uri.EscapeDataString(after));
             ListPage page;
-            using (var response = await SendAsync(what, endpoint => ReadRequest(endpoint, path, consistency), null, cancellationToken)
+            using (var response = await SendAsync("LIST", prefix, endpoint => ReadRequest(endpoint, path, consistency), null, cancellationToken)
                        .ConfigureAwait(false))
             {
                 Observe(response);
@@ -239,11 +239,38 @@ public sealed class KvClient : IKvClient, IDisposable
     /// <summary>
     /// Sends a request built by <paramref name="build"/> for one node after another until one answers with something other
     /// than 502, 503 or 504; a lost connection or an attempt over <see cref="KvClientOptions.RequestTimeout"/> moves on too.
+    /// One span for the call (<see cref="KvClientTelemetry"/>), whose context HttpClient sends on as <c>traceparent</c>.
     /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(string what, Func<Uri, HttpRequestMessage> build, string? idempotencyKey,
-        CancellationToken cancellationToken)
+    internal async Task<HttpResponseMessage> SendAsync(string operation, string? key, Func<Uri, HttpRequestMessage> build, string? idempotencyKey,
+        CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
+        using var activity = KvClientTelemetry.StartCall(operation, key);
         var clock = Stopwatch.StartNew();
+        try
+        {
+            var response = await SendWithFailoverAsync(operation, key, build, idempotencyKey, activity, clock, completion, cancellationToken)
+                .ConfigureAwait(false);
+            int status = (int)response.StatusCode;
+            // 404 and 412 are answers (absent, condition not held), not failures of the call.
+            bool ok = status < 400 || status is 404 or 412;
+            activity?.SetTag("http.response.status_code", status);
+            if (!ok) activity?.SetStatus(ActivityStatusCode.Error, $"{status} {response.ReasonPhrase}");
+            KvClientTelemetry.Record(operation, ok ? "ok" : "failed", clock.Elapsed);
+            return response;
+        }
+        catch (Exception e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            KvClientTelemetry.Record(operation, e is KvUnavailableException ? "unavailable" : e is OperationCanceledException ? "canceled" : "failed",
+                clock.Elapsed);
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendWithFailoverAsync(string operation, string? key, Func<Uri, HttpRequestMessage> build,
+        string? idempotencyKey, Activity? activity, Stopwatch clock, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        string what = key is null ? operation : $"{operation} {key}";
         int[] order = Order();
         var tried = new List<string>();
         Exception? lastError = null;
@@ -252,6 +279,8 @@ public sealed class KvClient : IKvClient, IDisposable
         {
             int index = order[attempt % order.Length];
             var endpoint = _endpoints[index];
+            activity?.SetTag(KvClientTelemetry.NodeTag, endpoint.AbsoluteUri);
+            activity?.SetTag(KvClientTelemetry.AttemptsTag, attempt + 1);
             var remaining = _retryBudget - clock.Elapsed;
             var limit = remaining < _requestTimeout ? remaining : _requestTimeout;
             if (limit < TimeSpan.FromMilliseconds(1)) limit = TimeSpan.FromMilliseconds(1);
@@ -262,7 +291,7 @@ public sealed class KvClient : IKvClient, IDisposable
                 if (_token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
                 try
                 {
-                    var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token).ConfigureAwait(false);
+                    var response = await _http.SendAsync(request, completion, attemptTimeout.Token).ConfigureAwait(false);
                     if (!IsRetryable(response.StatusCode))
                     {
                         Volatile.Write(ref _downUntil[index], 0);
@@ -289,6 +318,12 @@ public sealed class KvClient : IKvClient, IDisposable
                 }
             }
             Volatile.Write(ref _downUntil[index], Environment.TickCount64 + (long)EndpointCooldown.TotalMilliseconds);
+            KvClientTelemetry.Failovers.Add(1, new KeyValuePair<string, object?>(KvClientTelemetry.OperationTag, operation));
+            activity?.AddEvent(new ActivityEvent("kv.attempt_failed", tags: new ActivityTagsCollection
+            {
+                [KvClientTelemetry.NodeTag] = endpoint.AbsoluteUri,
+                [KvClientTelemetry.ReasonTag] = tried[^1],
+            }));
 
             var delay = Backoff(attempt);
             if (attempt + 1 >= _maxAttempts || clock.Elapsed + delay >= _retryBudget)
