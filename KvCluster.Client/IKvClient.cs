@@ -54,4 +54,18 @@ public interface IKvClient
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>Each key with its version and value size.</returns>
     IAsyncEnumerable<KvItemInfo> ListAsync(string prefix, KvReadOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The changes to keys that start with <paramref name="prefix"/>, in log order, as they happen. When the stream breaks (a
+    /// node killed, hung or stopping, a 503) the client resumes it on another node after the last whole seq it delivered, so
+    /// each change is seen once; a transaction's changes at one seq come together. Ends only when cancelled, or with an
+    /// exception when no node can serve it.
+    /// </summary>
+    /// <param name="prefix">The prefix; empty for every key.</param>
+    /// <param name="fromSeq">The first seq to see (for instance the seq a listing was read at + 1); from now when null.</param>
+    /// <param name="cancellationToken">Ends the watch.</param>
+    /// <returns>Each change: its seq, key, put or delete, value and version.</returns>
+    /// <exception cref="KvHistoryCompactedException">No node keeps the changes from <paramref name="fromSeq"/> any more (410).</exception>
+    /// <exception cref="KvUnavailableException">No node could serve the watch within the retry budget.</exception>
+    IAsyncEnumerable<KvChange> WatchAsync(string prefix, long? fromSeq = null, CancellationToken cancellationToken = default);
 }

@@ -41,6 +41,7 @@ public sealed partial class KvClient : IKvClient, IDisposable
     private readonly TimeSpan _retryDelay;
     private readonly TimeSpan _maxRetryDelay;
     private readonly int _pageSize;
+    private readonly TimeSpan _watchIdleTimeout;
     private long _sessionSeq;
     private int _next = -1;
 
@@ -72,6 +73,7 @@ public sealed partial class KvClient : IKvClient, IDisposable
         _retryDelay = options.RetryDelay;
         _maxRetryDelay = options.MaxRetryDelay;
         _pageSize = options.ListPageSize;
+        _watchIdleTimeout = options.WatchIdleTimeout;
         if (httpClient is null)
         {
             // Attempts are timed by the client itself (RequestTimeout), so HttpClient's own timeout is off.

@@ -24,6 +24,12 @@ public sealed class KvClientOptions
     /// <summary>The longest wait between two attempts (2 s).</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a watch stream may stay silent before the client takes it for lost and resumes on another node (45 s). A
+    /// node sends a heartbeat every 15 s on an idle stream (<c>Kv:Watch:HeartbeatInterval</c>): keep this above it.
+    /// </summary>
+    public TimeSpan WatchIdleTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
     /// <summary>Keys per page that <see cref="IKvClient.ListAsync"/> asks for (1 to 1000; 100).</summary>
     public int ListPageSize { get; set; } = 100;
 
@@ -101,6 +107,7 @@ public sealed class KvClientOptions
         if (MaxAttempts < 1) throw new ArgumentException("KvClientOptions.MaxAttempts must be at least 1.");
         if (RetryBudget <= TimeSpan.Zero) throw new ArgumentException("KvClientOptions.RetryBudget must be positive.");
         if (RetryDelay < TimeSpan.Zero || MaxRetryDelay < TimeSpan.Zero) throw new ArgumentException("KvClientOptions' retry delays cannot be negative.");
+        if (WatchIdleTimeout <= TimeSpan.Zero) throw new ArgumentException("KvClientOptions.WatchIdleTimeout must be positive.");
         if (ListPageSize is < 1 or > 1000) throw new ArgumentException("KvClientOptions.ListPageSize must be from 1 to 1000.");
     }
 }

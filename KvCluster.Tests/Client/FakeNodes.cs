@@ -34,6 +34,15 @@ internal sealed class FakeNodes(Func<SentRequest, HttpResponseMessage> answer) :
         return response;
     }
 
+    /// <summary>A client over these fake nodes that retries at once.</summary>
+    public static KvCluster.Client.KvClient Client(FakeNodes nodes, params Uri[] endpoints) => new(new KvCluster.Client.KvClientOptions
+    {
+        Endpoints = endpoints,
+        MaxAttempts = 4,
+        RetryDelay = TimeSpan.FromMilliseconds(1),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(5),
+    }, new HttpClient(nodes));
+
     public static HttpResponseMessage Problem(HttpStatusCode status, string title, string detail, long? seq = null) =>
         Respond(status, seq, body: $$"""{"type":"about:blank","title":"{{title}}","status":{{(int)status}},"detail":"{{detail}}"}""",
             mediaType: "application/problem+json");

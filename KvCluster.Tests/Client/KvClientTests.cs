@@ -221,11 +221,5 @@ public sealed class KvClientTests
         await Assert.ThrowsAsync<ArgumentException>(() => client.PutStringAsync("k", "v", new KvWriteOptions { IdempotencyKey = "has space" }));
     }
 
-    private static KvClient Client(FakeNodes nodes, params Uri[] endpoints) => new(new KvClientOptions
-    {
-        Endpoints = endpoints,
-        MaxAttempts = 4,
-        RetryDelay = TimeSpan.FromMilliseconds(1),
-        MaxRetryDelay = TimeSpan.FromMilliseconds(5),
-    }, new HttpClient(nodes));
+    private static KvClient Client(FakeNodes nodes, params Uri[] endpoints) => FakeNodes.Client(nodes, endpoints);
 }
