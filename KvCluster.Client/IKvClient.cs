@@ -68,4 +68,25 @@ public interface IKvClient
     /// <exception cref="KvHistoryCompactedException">No node keeps the changes from <paramref name="fromSeq"/> any more (410).</exception>
     /// <exception cref="KvUnavailableException">No node could serve the watch within the retry budget.</exception>
     IAsyncEnumerable<KvChange> WatchAsync(string prefix, long? fromSeq = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Grants a lease and keeps it alive in the background until the returned <see cref="KvLease"/> is disposed, which
+    /// revokes it. Write keys with <see cref="KvWriteOptions.LeaseId"/> to have them deleted when the lease ends.
+    /// </summary>
+    /// <param name="ttl">How long the lease lives after its last keep-alive: whole seconds from 1 s to 24 h (rounded up).</param>
+    /// <param name="cancellationToken">Cancels the grant (not the lease once granted).</param>
+    /// <returns>The lease, kept alive every third of <paramref name="ttl"/>.</returns>
+    Task<KvLease> GrantLeaseAsync(TimeSpan ttl, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs a transaction: its compares, then one of its branches, as one entry of the log, atomically on every node. A
+    /// compare that does not hold is a result (<see cref="KvTxnResult.Succeeded"/> false), not an exception. One
+    /// idempotency key for the call, so a retry on another node applies it once.
+    /// </summary>
+    /// <param name="txn">The compares and the two branches.</param>
+    /// <param name="idempotencyKey">Your own idempotency key (1 to 256 visible ASCII characters); a new one for the call when null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Which branch ran, the seq, and each operation's result.</returns>
+    /// <exception cref="KvException">The cluster refused it (a key written twice in a branch, too many operations, 409 for a key used by a PUT...).</exception>
+    Task<KvTxnResult> TransactAsync(KvTxn txn, string? idempotencyKey = null, CancellationToken cancellationToken = default);
 }

@@ -120,7 +120,7 @@ public sealed partial class KvClient : IKvClient, IDisposable
         string what = $"PUT {key}";
         using var response = await SendAsync("PUT", key, endpoint =>
         {
-            var request = new HttpRequestMessage(HttpMethod.Put, NodeUri(endpoint, KeyPath(key))) { Content = new ReadOnlyMemoryContent(value) };
+            var request = new HttpRequestMessage(HttpMethod.Put, NodeUri(endpoint, KeyPath(key) + LeaseQuery(options))) { Content = new ReadOnlyMemoryContent(value) };
             if (contentType is not null && !request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType))
             {
                 request.Dispose();
@@ -399,6 +399,7 @@ public sealed partial class KvClient : IKvClient, IDisposable
         if (options is not null)
         {
             if (options.IfAbsent && !allowIfAbsent) throw new ArgumentException("IfAbsent applies to puts only; a delete takes IfVersion.", nameof(options));
+            if (options.LeaseId is not null && !allowIfAbsent) throw new ArgumentException("LeaseId applies to puts only: a delete detaches the key anyway.", nameof(options));
             if (options.IfAbsent && options.IfVersion is not null)
             {
                 throw new ArgumentException("Give IfVersion or IfAbsent, not both: a key that does not exist has no version.", nameof(options));

@@ -55,6 +55,12 @@ public sealed record KvWriteOptions
     public bool IfAbsent { get; init; }
 
     /// <summary>
+    /// Attaches the key to this lease (<see cref="KvLease.Id"/>): the key is deleted when the lease ends. A put without one
+    /// detaches the key. Puts only; a lease that has ended is a <see cref="KvException"/> with 404.
+    /// </summary>
+    public string? LeaseId { get; init; }
+
+    /// <summary>
     /// The write's idempotency key (1 to 256 visible ASCII characters). Without one the client makes a new one for the call;
     /// give your own to make a retry of your own (after a crash, say) apply once, within the cluster's retention (24 h).
     /// </summary>
