@@ -3,14 +3,17 @@ using System.Diagnostics;
 using KvCluster.Client;
 using KvCluster.Tests.Infrastructure;
 using KvCluster.Tests.Integration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Xunit.Abstractions;
 
 namespace KvCluster.Tests.Client;
 
 /// <summary>
 /// <see cref="KvClient"/> against a real 3-node cluster, as a user would see it: reads its writes on another node,
-/// conditions as results, listings over pages, and a node killed in the middle of a stream of writes losing none and
-/// doubling none. Keys under <c>client/</c>.
+/// conditions as results, listings over pages, a node killed in the middle of a stream of writes losing none and
+/// doubling none, a watch surviving the kill of its node, a lease kept alive past its TTL, a two-key transaction through
+/// <c>AddKvClusterClient</c>. Keys under <c>client/</c>.
 /// </summary>
 [Collection(PrimitivesCollection.Name)]
 public sealed class KvClientClusterTests(PrimitivesCluster shared, ITestOutputHelper output)
@@ -177,6 +180,120 @@ public sealed class KvClientClusterTests(PrimitivesCluster shared, ITestOutputHe
         var listed = new List<KvItemInfo>();
         await foreach (var item in restarted.ListAsync("client/kill/")) listed.Add(item);
         Assert.Equal(acknowledged.Keys.Order(StringComparer.Ordinal), listed.Select(item => item.Key));
+    }
+
+    [Fact]
+    public async Task A_watch_through_the_client_survives_the_kill_of_its_node_and_sees_each_change_once()
+    {
+        var cluster = shared.For(output);
+        var victim = cluster.Nodes[1];
+        using var writer = Client(cluster, cluster.Nodes[0], cluster.Nodes[2]);
+        // The watch's first call goes to the first endpoint: the node to be killed.
+        using var watcher = Client(cluster, victim, cluster.Nodes[2]);
+        var expected = new ConcurrentQueue<(long Seq, string Key)>();
+        var first = await writer.PutStringAsync("client/watch/start", "0");
+        expected.Enqueue((first.Seq, "client/watch/start"));
+        var seen = new ConcurrentQueue<KvChange>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        var watch = Task.Run(async () =>
+        {
+            await foreach (var change in watcher.WatchAsync("client/watch/", first.Seq, stop.Token)) seen.Enqueue(change);
+        });
+        var writes = Task.Run(async () =>
+        {
+            for (int i = 1; i <= 80; i++)
+            {
+                if (i % 20 == 0)
+                {
+                    // A transaction: two changes at one seq, which must come whole, once.
+                    var txn = await writer.TransactAsync(new KvTxn().Then(KvTxnOp.PutString("client/watch/pair/a", $"{i}"),
+                        KvTxnOp.PutString("client/watch/pair/b", $"{i}")));
+                    expected.Enqueue((txn.Seq, "client/watch/pair/a"));
+                    expected.Enqueue((txn.Seq, "client/watch/pair/b"));
+                }
+                else
+                {
+                    string key = $"client/watch/k{i % 5}";
+                    expected.Enqueue(((await writer.PutStringAsync(key, $"{i}")).Seq, key));
+                }
+                await Task.Delay(25);
+            }
+        });
+        try
+        {
+            await Eventually.TrueAsync(() => seen.Count >= 20, TimeSpan.FromSeconds(15), () => $"{seen.Count} changes seen before the kill");
+            victim.Kill();
+            await writes;
+            await Eventually.TrueAsync(() => seen.Count >= expected.Count, TimeSpan.FromSeconds(20),
+                () => $"{seen.Count} of {expected.Count} changes seen after the kill");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watch);
+            if (!victim.IsRunning) await victim.StartAsync();
+        }
+
+        Assert.Equal(expected.OrderBy(e => e.Seq).ThenBy(e => e.Key, StringComparer.Ordinal),
+            seen.Select(c => (c.Seq, c.Key)).OrderBy(e => e.Seq).ThenBy(e => e.Key, StringComparer.Ordinal));
+        Assert.Equal(seen.Select(c => c.Seq).Order(), seen.Select(c => c.Seq));
+        output.WriteLine($"{seen.Count} changes seen once each, in order, across the kill of {victim.Name}.");
+    }
+
+    [Fact]
+    public async Task A_lease_kept_alive_by_the_client_outlives_its_ttl_and_its_key_goes_when_it_is_disposed()
+    {
+        var cluster = shared.For(output);
+        using var client = Client(cluster, [.. cluster.Nodes]);
+        var lease = await client.GrantLeaseAsync(TimeSpan.FromSeconds(1));
+        try
+        {
+            Assert.True((await client.PutStringAsync("client/lease/holder", "me", new KvWriteOptions { IfAbsent = true, LeaseId = lease.Id })).Succeeded);
+            // Three TTLs: unkept, the lease would have ended (within its TTL and about a second) and taken the key.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.False(lease.IsLost);
+            Assert.Equal("me", await client.GetStringAsync("client/lease/holder", new KvReadOptions { Consistency = KvConsistency.Linearizable }));
+        }
+        finally
+        {
+            await lease.DisposeAsync();
+        }
+        // The revoke deleted the key before it answered, and the client's session is past it.
+        Assert.Null(await client.GetStringAsync("client/lease/holder"));
+        var gone = await Assert.ThrowsAsync<KvException>(() => client.PutStringAsync("client/lease/late", "x", new KvWriteOptions { LeaseId = lease.Id }));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_two_key_transaction_through_AddKvClusterClient_moves_a_balance_only_if_neither_key_changed()
+    {
+        var cluster = shared.For(output);
+        var builder = Host.CreateEmptyApplicationBuilder(new());
+        builder.Configuration["ConnectionStrings:kv"] =
+            $"Endpoints={string.Join(",", cluster.Nodes.Select(n => n.Url.AbsoluteUri))};Token={cluster.AdminToken}";
+        builder.AddKvClusterClient("kv");
+        using var host = builder.Build();
+        var kv = host.Services.GetRequiredService<IKvClient>();
+
+        var alice = await kv.PutStringAsync("client/txn/alice", "100");
+        var bob = await kv.PutStringAsync("client/txn/bob", "5");
+        var move = new KvTxn()
+            .If(KvCompare.VersionIs("client/txn/alice", alice.Version), KvCompare.VersionIs("client/txn/bob", bob.Version))
+            .Then(KvTxnOp.PutString("client/txn/alice", "90"), KvTxnOp.PutString("client/txn/bob", "15"))
+            .Else(KvTxnOp.Get("client/txn/alice"), KvTxnOp.Get("client/txn/bob"));
+
+        var moved = await kv.TransactAsync(move);
+        Assert.True(moved.Succeeded);
+        Assert.All(moved.Results, r => Assert.Equal(moved.Seq, r.Version));
+        Assert.Equal("90", await kv.GetStringAsync("client/txn/alice"));
+        var bobNow = await kv.GetAsync("client/txn/bob");
+        Assert.Equal(("15", moved.Seq), (System.Text.Encoding.UTF8.GetString(bobNow!.Value.Span), bobNow.Version));
+
+        // The same compares again: both keys moved on, so the failure branch reads them.
+        var stale = await kv.TransactAsync(move);
+        Assert.False(stale.Succeeded);
+        Assert.Equal(["90", "15"], stale.Results.Select(r => System.Text.Encoding.UTF8.GetString(r.Value!.Value.Span)));
+        Assert.All(stale.Results, r => Assert.True(r.Found));
     }
 
     private static KvClient Client(TestCluster cluster, params ClusterService[] nodes) => Client(cluster, nodes, _ => { });
