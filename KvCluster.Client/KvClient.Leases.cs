@@ -43,11 +43,16 @@ public sealed partial class KvClient
     }
 
     /// <summary>One keep-alive, on whichever node answers: 200, or 404 when the lease is gone.</summary>
-    internal async Task<HttpStatusCode> KeepLeaseAliveAsync(string id, CancellationToken cancellationToken)
+    /// <param name="id">The lease.</param>
+    /// <param name="interval">The time between keep-alives: an attempt on a node that hangs gives up after it (a second at
+    /// least, so a busy node is not taken for a hung one), to leave the other nodes the rest of the TTL.</param>
+    /// <param name="cancellationToken">Stops the keep-alive.</param>
+    internal async Task<HttpStatusCode> KeepLeaseAliveAsync(string id, TimeSpan interval, CancellationToken cancellationToken)
     {
         using var response = await SendAsync("LEASE KEEPALIVE", id,
             endpoint => new HttpRequestMessage(HttpMethod.Post, NodeUri(endpoint, "v1/leases/" + id + "/keepalive")), null,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken, requestTimeout: TimeSpan.FromTicks(Math.Min(Math.Max(interval.Ticks, TimeSpan.TicksPerSecond), _requestTimeout.Ticks)))
+            .ConfigureAwait(false);
         return response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound
             ? response.StatusCode
             : throw await ErrorAsync(response, "LEASE KEEPALIVE " + id, cancellationToken).ConfigureAwait(false);

@@ -244,14 +244,15 @@ public sealed partial class KvClient : IKvClient, IDisposable
     /// One span for the call (<see cref="KvClientTelemetry"/>), whose context HttpClient sends on as <c>traceparent</c>.
     /// </summary>
     internal async Task<HttpResponseMessage> SendAsync(string operation, string? key, Func<Uri, HttpRequestMessage> build, string? idempotencyKey,
-        CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
+        TimeSpan? requestTimeout = null)
     {
         using var activity = KvClientTelemetry.StartCall(operation, key);
         var clock = Stopwatch.StartNew();
         try
         {
-            var response = await SendWithFailoverAsync(operation, key, build, idempotencyKey, activity, clock, completion, cancellationToken)
-                .ConfigureAwait(false);
+            var response = await SendWithFailoverAsync(operation, key, build, idempotencyKey, activity, clock, completion,
+                requestTimeout ?? _requestTimeout, cancellationToken).ConfigureAwait(false);
             int status = (int)response.StatusCode;
             // 404 and 412 are answers (absent, condition not held), not failures of the call.
             bool ok = status < 400 || status is 404 or 412;
@@ -270,7 +271,8 @@ public sealed partial class KvClient : IKvClient, IDisposable
     }
 
     private async Task<HttpResponseMessage> SendWithFailoverAsync(string operation, string? key, Func<Uri, HttpRequestMessage> build,
-        string? idempotencyKey, Activity? activity, Stopwatch clock, HttpCompletionOption completion, CancellationToken cancellationToken)
+        string? idempotencyKey, Activity? activity, Stopwatch clock, HttpCompletionOption completion, TimeSpan requestTimeout,
+        CancellationToken cancellationToken)
     {
         string what = key is null ? operation : $"{operation} {key}";
         int[] order = Order();
@@ -284,7 +286,7 @@ public sealed partial class KvClient : IKvClient, IDisposable
             activity?.SetTag(KvClientTelemetry.NodeTag, endpoint.AbsoluteUri);
             activity?.SetTag(KvClientTelemetry.AttemptsTag, attempt + 1);
             var remaining = _retryBudget - clock.Elapsed;
-            var limit = remaining < _requestTimeout ? remaining : _requestTimeout;
+            var limit = remaining < requestTimeout ? remaining : requestTimeout;
             if (limit < TimeSpan.FromMilliseconds(1)) limit = TimeSpan.FromMilliseconds(1);
             using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {

@@ -72,7 +72,7 @@ public sealed class KvLease : IAsyncDisposable
             try
             {
                 await Task.Delay(wait, _stop.Token).ConfigureAwait(false);
-                var status = await _client.KeepLeaseAliveAsync(Id, _stop.Token).ConfigureAwait(false);
+                var status = await _client.KeepLeaseAliveAsync(Id, interval, _stop.Token).ConfigureAwait(false);
                 if (status == HttpStatusCode.NotFound)
                 {
                     Record("lost");

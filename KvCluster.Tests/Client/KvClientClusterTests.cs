@@ -189,7 +189,9 @@ public sealed class KvClientClusterTests(PrimitivesCluster shared, ITestOutputHe
         var victim = cluster.Nodes[1];
         using var writer = Client(cluster, cluster.Nodes[0], cluster.Nodes[2]);
         // The watch's first call goes to the first endpoint: the node to be killed.
-        using var watcher = Client(cluster, victim, cluster.Nodes[2]);
+        var watcherRequests = new FailedAttempts();
+        using var watcherHttp = new HttpClient(watcherRequests) { Timeout = Timeout.InfiniteTimeSpan };
+        using var watcher = new KvClient(Options(cluster, [victim, cluster.Nodes[2]]), watcherHttp);
         var expected = new ConcurrentQueue<(long Seq, string Key)>();
         var first = await writer.PutStringAsync("client/watch/start", "0");
         expected.Enqueue((first.Seq, "client/watch/start"));
@@ -237,7 +239,12 @@ public sealed class KvClientClusterTests(PrimitivesCluster shared, ITestOutputHe
         Assert.Equal(expected.OrderBy(e => e.Seq).ThenBy(e => e.Key, StringComparer.Ordinal),
             seen.Select(c => (c.Seq, c.Key)).OrderBy(e => e.Seq).ThenBy(e => e.Key, StringComparer.Ordinal));
         Assert.Equal(seen.Select(c => c.Seq).Order(), seen.Select(c => c.Seq));
-        output.WriteLine($"{seen.Count} changes seen once each, in order, across the kill of {victim.Name}.");
+        // The kill reached the watch: its stream was on the victim, and went on from another node.
+        var streams = watcherRequests.Sent.Where(uri => uri.AbsolutePath == "/v1/watch").Select(uri => uri.Port).ToArray();
+        Assert.Equal(victim.Url.Port, streams[0]);
+        Assert.Contains(cluster.Nodes[2].Url.Port, streams);
+        output.WriteLine($"{seen.Count} changes seen once each, in order, across the kill of {victim.Name}; watch requests to ports " +
+            string.Join(", ", streams) + ".");
     }
 
     [Fact]
@@ -313,15 +320,18 @@ public sealed class KvClientClusterTests(PrimitivesCluster shared, ITestOutputHe
         RetryBudget = TimeSpan.FromSeconds(20),
     };
 
-    /// <summary>The client's own kind of handler, counting the attempts that got no whole answer.</summary>
+    /// <summary>The client's own kind of handler, recording each request and counting the attempts that got no whole answer.</summary>
     private sealed class FailedAttempts() : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
     {
         private int _count;
 
         public int Count => Volatile.Read(ref _count);
 
+        public ConcurrentQueue<Uri> Sent { get; } = new();
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            Sent.Enqueue(request.RequestUri!);
             try
             {
                 return await base.SendAsync(request, cancellationToken);
