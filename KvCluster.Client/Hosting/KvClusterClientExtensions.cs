@@ -86,11 +86,15 @@ public static class KvClusterClientExtensions
         if (!settings.DisableHealthChecks)
         {
             string checkName = serviceKey is null ? "KvCluster.Client" : $"KvCluster.Client_{connectionName}";
-            builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(checkName,
-                services => new KvClusterHealthCheck(serviceKey is null
-                    ? services.GetRequiredService<KvClient>()
-                    : services.GetRequiredKeyedService<KvClient>(serviceKey)),
-                failureStatus: default, tags: default, timeout: settings.HealthCheckTimeout));
+            // Once per name: the health check service refuses two checks of one name.
+            if (builder.Properties.TryAdd($"{KvClientTelemetry.Name}.HealthCheck.{checkName}", true))
+            {
+                builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(checkName,
+                    services => new KvClusterHealthCheck(serviceKey is null
+                        ? services.GetRequiredService<KvClient>()
+                        : services.GetRequiredKeyedService<KvClient>(serviceKey)),
+                    failureStatus: default, tags: default, timeout: settings.HealthCheckTimeout));
+            }
         }
         if (!settings.DisableTracing)
         {

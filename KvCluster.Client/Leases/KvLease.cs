@@ -15,6 +15,7 @@ public sealed class KvLease : IAsyncDisposable
     private readonly CancellationTokenSource _lost = new();
     private readonly Task _keepAlive;
     private int _disposed;
+    private long _lastKeptAliveTicks = DateTimeOffset.UtcNow.UtcTicks;
 
     internal KvLease(KvClient client, string id, TimeSpan ttl)
     {
@@ -38,7 +39,7 @@ public sealed class KvLease : IAsyncDisposable
     public bool IsLost => _lost.IsCancellationRequested;
 
     /// <summary>When the last keep-alive was answered (the grant, at first).</summary>
-    public DateTimeOffset LastKeptAlive { get; private set; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset LastKeptAlive => new(Interlocked.Read(ref _lastKeptAliveTicks), TimeSpan.Zero);
 
     /// <summary>Stops the keep-alives and revokes the lease, which deletes its keys before this returns; a lease already lost is left as it is.</summary>
     public async ValueTask DisposeAsync()
@@ -80,7 +81,7 @@ public sealed class KvLease : IAsyncDisposable
                     return;
                 }
                 Record("ok");
-                LastKeptAlive = DateTimeOffset.UtcNow;
+                Interlocked.Exchange(ref _lastKeptAliveTicks, DateTimeOffset.UtcNow.UtcTicks);
                 wait = interval;
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -91,6 +92,11 @@ public sealed class KvLease : IAsyncDisposable
             {
                 Record("failed");
                 wait = retry;
+            }
+            catch (ObjectDisposedException)
+            {
+                // The client was disposed under the lease: nothing can keep it alive now; it expires within its TTL.
+                return;
             }
         }
     }

@@ -83,6 +83,18 @@ public sealed class KvClusterClientRegistrationTests
     }
 
     [Fact]
+    public void Registering_the_same_client_twice_adds_one_health_check()
+    {
+        var builder = Builder(("ConnectionStrings:kv", "http://a:5101"));
+        builder.AddKvClusterClient("kv");
+        builder.AddKvClusterClient("kv");
+        using var host = builder.Build();
+
+        var registrations = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HealthCheckServiceOptions>>().Value.Registrations;
+        Assert.Equal("KvCluster.Client", Assert.Single(registrations).Name);
+    }
+
+    [Fact]
     public void The_switches_leave_out_the_health_check_and_a_keyed_client_is_registered_under_its_name()
     {
         var builder = Builder(("ConnectionStrings:primary", "http://a:5101"), ("ConnectionStrings:other", "http://b:5102"));
