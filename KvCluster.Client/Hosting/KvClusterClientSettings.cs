@@ -22,6 +22,9 @@ public sealed class KvClusterClientSettings
     /// <summary>Total time a call may spend in attempts and waits; the client's default (30 s) when null.</summary>
     public TimeSpan? RetryBudget { get; set; }
 
+    /// <summary>How long a watch stream may be silent before it is resumed on another node; the client's default (45 s) when null.</summary>
+    public TimeSpan? WatchIdleTimeout { get; set; }
+
     /// <summary>True to register no health check. The check asks every node's <c>/health</c>.</summary>
     public bool DisableHealthChecks { get; set; }
 
@@ -58,6 +61,7 @@ public sealed class KvClusterClientSettings
         if (RequestTimeout is { } requestTimeout) options.RequestTimeout = requestTimeout;
         if (MaxAttempts is { } maxAttempts) options.MaxAttempts = maxAttempts;
         if (RetryBudget is { } retryBudget) options.RetryBudget = retryBudget;
+        if (WatchIdleTimeout is { } watchIdleTimeout) options.WatchIdleTimeout = watchIdleTimeout;
         try
         {
             options.Validate();

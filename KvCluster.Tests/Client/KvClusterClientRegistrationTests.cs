@@ -83,6 +83,28 @@ public sealed class KvClusterClientRegistrationTests
     }
 
     [Fact]
+    public async Task The_resilience_handler_of_the_service_defaults_is_taken_off_the_clients_HttpClient()
+    {
+        var nodes = new FakeNodes(request => request.Authority == "http://a:5101"
+            ? FakeNodes.Problem(HttpStatusCode.ServiceUnavailable, "Log unavailable", "Retry.")
+            : FakeNodes.Respond(HttpStatusCode.Created, seq: 5, version: 5, body: """{"key":"k","version":5,"created":true}"""));
+        var builder = Builder(("ConnectionStrings:kv", "http://a:5101,http://b:5102"));
+        // What AddServiceDefaults does to every HttpClient: a handler that would retry a 503 on the same node.
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+        builder.AddKvClusterClient("kv");
+        builder.Services.AddHttpClient("KvCluster.Client:kv").ConfigurePrimaryHttpMessageHandler(() => nodes);
+        using var host = builder.Build();
+        var kv = host.Services.GetRequiredService<IKvClient>();
+
+        await kv.PutStringAsync("k", "v");
+        await kv.PutStringAsync("k", "v");
+
+        // Each call that started on the failing node tried it once, then the other: the client's failover, nobody else's retries.
+        Assert.Equal(1, nodes.Sent.Count(r => r.Authority == "http://a:5101"));
+        Assert.Equal(2, nodes.Sent.Count(r => r.Authority == "http://b:5102"));
+    }
+
+    [Fact]
     public void Registering_the_same_client_twice_adds_one_health_check()
     {
         var builder = Builder(("ConnectionStrings:kv", "http://a:5101"));
