@@ -69,6 +69,15 @@ public interface IKvClient
     /// <exception cref="KvUnavailableException">No node could serve the watch within the retry budget.</exception>
     IAsyncEnumerable<KvChange> WatchAsync(string prefix, long? fromSeq = null, CancellationToken cancellationToken = default);
 
+    /// <summary>The changes to one key, as <see cref="WatchAsync"/> gives those under a prefix (a leader's key, a lock's).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="fromSeq">The first seq to see; from now when null.</param>
+    /// <param name="cancellationToken">Ends the watch.</param>
+    /// <returns>Each change of the key.</returns>
+    /// <exception cref="KvHistoryCompactedException">No node keeps the changes from <paramref name="fromSeq"/> any more (410).</exception>
+    /// <exception cref="KvUnavailableException">No node could serve the watch within the retry budget.</exception>
+    IAsyncEnumerable<KvChange> WatchKeyAsync(string key, long? fromSeq = null, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Grants a lease and keeps it alive in the background until the returned <see cref="KvLease"/> is disposed, which
     /// revokes it. Write keys with <see cref="KvWriteOptions.LeaseId"/> to have them deleted when the lease ends.

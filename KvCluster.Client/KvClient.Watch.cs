@@ -9,10 +9,23 @@ namespace KvCluster.Client;
 public sealed partial class KvClient
 {
     /// <inheritdoc />
-    public async IAsyncEnumerable<KvChange> WatchAsync(string prefix, long? fromSeq = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<KvChange> WatchAsync(string prefix, long? fromSeq = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prefix);
+        return WatchCoreAsync("prefix", prefix, fromSeq, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<KvChange> WatchKeyAsync(string key, long? fromSeq = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return WatchCoreAsync("key", key, fromSeq, cancellationToken);
+    }
+
+    // filter is the query parameter: "prefix" (every key that starts with value) or "key" (the key value alone).
+    private async IAsyncEnumerable<KvChange> WatchCoreAsync(string filter, string value, long? fromSeq,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         if (fromSeq is < 1) throw new ArgumentOutOfRangeException(nameof(fromSeq), fromSeq, "A watch starts at a seq, 1 or more.");
         var cursor = new WatchCursor(fromSeq);
         int fruitless = 0;
@@ -20,10 +33,10 @@ public sealed partial class KvClient
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (lastEventId, from) = cursor.ResumeAt();
-            using var response = await SendAsync("WATCH", prefix, endpoint => WatchRequest(endpoint, prefix, lastEventId, from), null,
+            using var response = await SendAsync("WATCH", value, endpoint => WatchRequest(endpoint, filter, value, lastEventId, from), null,
                 cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.Gone) throw await CompactedAsync(response, prefix, cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode != HttpStatusCode.OK) throw await ErrorAsync(response, $"WATCH {prefix}", cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Gone) throw await CompactedAsync(response, value, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.OK) throw await ErrorAsync(response, $"WATCH {value}", cancellationToken).ConfigureAwait(false);
 
             long before = cursor.DeliveredThrough ?? 0;
             var stream = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _watchIdleTimeout);
@@ -61,9 +74,9 @@ public sealed partial class KvClient
         }
     }
 
-    private HttpRequestMessage WatchRequest(Uri endpoint, string prefix, long? lastEventId, long? from)
+    private HttpRequestMessage WatchRequest(Uri endpoint, string filter, string value, long? lastEventId, long? from)
     {
-        string path = "v1/watch?prefix=" + Uri.EscapeDataString(prefix) + (from is { } f ? "&from=" + f.ToString(CultureInfo.InvariantCulture) : "");
+        string path = "v1/watch?" + filter + "=" + Uri.EscapeDataString(value) + (from is { } f ? "&from=" + f.ToString(CultureInfo.InvariantCulture) : "");
         var request = new HttpRequestMessage(HttpMethod.Get, NodeUri(endpoint, path));
         request.Headers.Accept.ParseAdd("text/event-stream");
         if (lastEventId is { } id) request.Headers.Add("Last-Event-ID", id.ToString(CultureInfo.InvariantCulture));
@@ -99,12 +112,12 @@ public sealed partial class KvClient
         return true;
     }
 
-    private static async Task<KvHistoryCompactedException> CompactedAsync(HttpResponseMessage response, string prefix, CancellationToken cancellationToken)
+    private static async Task<KvHistoryCompactedException> CompactedAsync(HttpResponseMessage response, string value, CancellationToken cancellationToken)
     {
         var problem = await ReadProblemAsync(response, cancellationToken).ConfigureAwait(false);
         string oldest = problem?.OldestSeq is { } seq ? $" The oldest seq a watch can start from is {seq}." : "";
         return new KvHistoryCompactedException(
-            $"WATCH {prefix}: 410 {problem?.Title ?? "Gone"}: the changes asked for are no longer kept.{oldest} Read the current values, " +
+            $"WATCH {value}: 410 {problem?.Title ?? "Gone"}: the changes asked for are no longer kept.{oldest} Read the current values, " +
             "then watch from the seq they were read at + 1.", problem?.OldestSeq, problem?.Title, problem?.Detail);
     }
 

@@ -79,7 +79,7 @@ public sealed class KvClientWatchTests
             Assert.Equal(7, change.Seq);
             break;
         }
-        await foreach (var change in client.WatchAsync("", fromSeq: 1))
+        await foreach (var change in client.WatchKeyAsync("election/leader", fromSeq: 1))
         {
             break;
         }
@@ -87,7 +87,7 @@ public sealed class KvClientWatchTests
         var sent = nodes.Sent.ToArray();
         Assert.Equal(4, sent.Length);
         // A Last-Event-ID is a seq (1 or more): from the first seq, the start is asked for as from=1.
-        Assert.Contains("from=1", sent[3].Uri.Query, StringComparison.Ordinal);
+        Assert.Equal("?key=election%2Fleader&from=1", sent[3].Uri.Query);
         Assert.Null(sent[3].Header("Last-Event-ID"));
         sent = sent[..3];
         // "From 5" is "after 4", which is how every attempt asks, the one after the stream with no event too.
