@@ -94,6 +94,49 @@ public sealed class KvClientWatchTests
         Assert.All(sent, request => Assert.Equal("4", request.Header("Last-Event-ID")));
     }
 
+    [Fact]
+    public async Task A_stream_silent_past_the_idle_timeout_is_taken_for_a_hung_node_and_resumed_on_another()
+    {
+        var streams = new Queue<HttpResponseMessage>(
+        [
+            // A node that sends one change, then nothing, not even heartbeats: paused, or cut off without a reset.
+            new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StreamContent(new SilentAfter(": watching from seq 3\n\n" + Event(3, "k", "put", "a", id: true))),
+            },
+            FakeNodes.Respond(HttpStatusCode.OK, body: ": watching from seq 4\n\n" + Event(4, "k", "put", "b", id: true), mediaType: EventStream),
+        ]);
+        var nodes = new FakeNodes(_ => streams.Dequeue());
+        using var client = new KvClient(new KvClientOptions
+        {
+            Endpoints = [new Uri("http://127.0.0.1:5101"), new Uri("http://127.0.0.1:5102")],
+            WatchIdleTimeout = TimeSpan.FromMilliseconds(300),
+        }, new HttpClient(nodes));
+
+        var seen = new List<long>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await foreach (var change in client.WatchAsync("k", cancellationToken: deadline.Token))
+        {
+            seen.Add(change.Seq);
+            if (seen.Count == 2) break;
+        }
+
+        Assert.Equal([3L, 4L], seen);
+        Assert.Equal("3", nodes.Sent.ToArray()[1].Header("Last-Event-ID"));
+    }
+
+    /// <summary>A body that gives its text, then waits for ever (until the read is cancelled).</summary>
+    private sealed class SilentAfter(string text) : MemoryStream(Encoding.UTF8.GetBytes(text))
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            int read = await base.ReadAsync(buffer, cancellationToken);
+            if (read > 0) return read;
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+    }
+
     private static string Event(long seq, string key, string op, string? value, bool id, string? valueBase64 = null, string? cause = null)
     {
         string data = $$"""{"seq":{{seq}},"key":"{{key}}","op":"{{op}}","version":{{seq}},"contentType":"text/plain" """.TrimEnd()
