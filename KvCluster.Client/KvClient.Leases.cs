@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -21,15 +22,16 @@ public sealed partial class KvClient
         for (int grant = 0; ; grant++)
         {
             string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            long sent = Stopwatch.GetTimestamp();
             using var response = await SendAsync("LEASE GRANT", id, endpoint => new HttpRequestMessage(HttpMethod.Post, NodeUri(endpoint, "v1/leases"))
             {
                 Content = JsonContent.Create(new LeaseGrantBody(seconds, id), ClientJsonContext.Default.LeaseGrantBody),
             }, null, cancellationToken).ConfigureAwait(false);
             Observe(response);
-            if (response.StatusCode == HttpStatusCode.Created) return new KvLease(this, id, TimeSpan.FromSeconds(seconds));
+            if (response.StatusCode == HttpStatusCode.Created) return new KvLease(this, id, TimeSpan.FromSeconds(seconds), sent);
             if (response.StatusCode != HttpStatusCode.Conflict) throw await ErrorAsync(response, "LEASE GRANT", cancellationToken).ConfigureAwait(false);
             // An earlier attempt of this call reached Redis; whether it also reached the log decides if the lease holds keys.
-            if (await LeaseExistsAsync(id, cancellationToken).ConfigureAwait(false)) return new KvLease(this, id, TimeSpan.FromSeconds(seconds));
+            if (await LeaseExistsAsync(id, cancellationToken).ConfigureAwait(false)) return new KvLease(this, id, TimeSpan.FromSeconds(seconds), sent);
             if (grant == 2) throw await ErrorAsync(response, "LEASE GRANT", cancellationToken).ConfigureAwait(false);
         }
     }

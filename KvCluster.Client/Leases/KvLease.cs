@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 
 namespace KvCluster.Client;
@@ -16,12 +17,19 @@ public sealed class KvLease : IAsyncDisposable
     private readonly Task _keepAlive;
     private int _disposed;
     private long _lastKeptAliveTicks = DateTimeOffset.UtcNow.UtcTicks;
+    private long _lastSent;
 
-    internal KvLease(KvClient client, string id, TimeSpan ttl)
+    /// <param name="client">The client that keeps it alive.</param>
+    /// <param name="id">The lease.</param>
+    /// <param name="ttl">Its TTL.</param>
+    /// <param name="grantSent">When the grant was sent (<see cref="Stopwatch.GetTimestamp"/>): the lease's clock started
+    /// then, not when the answer came.</param>
+    internal KvLease(KvClient client, string id, TimeSpan ttl, long grantSent)
     {
         _client = client;
         Id = id;
         Ttl = ttl;
+        _lastSent = grantSent;
         Lost = _lost.Token;
         _keepAlive = Task.Run(KeepAliveAsync);
     }
@@ -72,7 +80,11 @@ public sealed class KvLease : IAsyncDisposable
         {
             try
             {
-                await Task.Delay(wait, _stop.Token).ConfigureAwait(false);
+                // Counted from when the last request was sent: the node's deadline was reset then, and an answer that
+                // took long has already used part of the interval.
+                var left = wait - Stopwatch.GetElapsedTime(_lastSent);
+                if (left > TimeSpan.Zero) await Task.Delay(left, _stop.Token).ConfigureAwait(false);
+                _lastSent = Stopwatch.GetTimestamp();
                 var status = await _client.KeepLeaseAliveAsync(Id, interval, _stop.Token).ConfigureAwait(false);
                 if (status == HttpStatusCode.NotFound)
                 {

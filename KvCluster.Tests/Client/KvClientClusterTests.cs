@@ -252,12 +252,13 @@ public sealed class KvClientClusterTests(PrimitivesCluster shared, ITestOutputHe
     {
         var cluster = shared.For(output);
         using var client = Client(cluster, [.. cluster.Nodes]);
-        var lease = await client.GrantLeaseAsync(TimeSpan.FromSeconds(1));
+        // Two seconds: a keep-alive every 667 ms leaves a loaded machine over a second of slack.
+        var lease = await client.GrantLeaseAsync(TimeSpan.FromSeconds(2));
         try
         {
             Assert.True((await client.PutStringAsync("client/lease/holder", "me", new KvWriteOptions { IfAbsent = true, LeaseId = lease.Id })).Succeeded);
-            // Three TTLs: unkept, the lease would have ended (within its TTL and about a second) and taken the key.
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            // Two TTLs: unkept, the lease would have ended (within its TTL and about a second) and taken the key.
+            await Task.Delay(TimeSpan.FromSeconds(4));
             Assert.False(lease.IsLost);
             Assert.Equal("me", await client.GetStringAsync("client/lease/holder", new KvReadOptions { Consistency = KvConsistency.Linearizable }));
         }
