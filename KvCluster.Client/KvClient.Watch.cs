@@ -12,21 +12,24 @@ public sealed partial class KvClient
     public IAsyncEnumerable<KvChange> WatchAsync(string prefix, long? fromSeq = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        return WatchCoreAsync("prefix", prefix, fromSeq, cancellationToken);
+        return WatchCoreAsync("prefix", prefix, ValidStart(fromSeq), cancellationToken);
     }
 
     /// <inheritdoc />
     public IAsyncEnumerable<KvChange> WatchKeyAsync(string key, long? fromSeq = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        return WatchCoreAsync("key", key, fromSeq, cancellationToken);
+        return WatchCoreAsync("key", key, ValidStart(fromSeq), cancellationToken);
     }
+
+    // Checked at the call rather than at the first MoveNextAsync, where the mistake would be far from its cause.
+    private static long? ValidStart(long? fromSeq) =>
+        fromSeq is < 1 ? throw new ArgumentOutOfRangeException(nameof(fromSeq), fromSeq, "A watch starts at a seq, 1 or more.") : fromSeq;
 
     // filter is the query parameter: "prefix" (every key that starts with value) or "key" (the key value alone).
     private async IAsyncEnumerable<KvChange> WatchCoreAsync(string filter, string value, long? fromSeq,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (fromSeq is < 1) throw new ArgumentOutOfRangeException(nameof(fromSeq), fromSeq, "A watch starts at a seq, 1 or more.");
         var cursor = new WatchCursor(fromSeq);
         int fruitless = 0;
         while (true)
