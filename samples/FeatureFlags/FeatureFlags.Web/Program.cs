@@ -4,6 +4,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
+// A body that is not JSON is a 400 in Development too, where minimal APIs would otherwise throw (and answer 500).
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
 
 // IKvClient from ConnectionStrings:kv (the AppHost's WithReference(kv)), with a health check of the cluster's nodes,
 // and the client's traces and metrics.
