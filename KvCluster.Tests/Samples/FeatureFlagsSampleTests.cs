@@ -114,7 +114,7 @@ public sealed class FeatureFlagsSampleTests(FeatureFlagsSampleTests.Sample sampl
         private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), "kvcluster-tests", "flags-" + Guid.NewGuid().ToString("N")[..12]);
         private readonly CancellationTokenSource _stopping = new();
         private readonly List<Task> _followers = [];
-        private readonly ResourceOutput _flagsOutput = new();
+        private readonly Dictionary<string, ResourceOutput> _outputs = [];
         private DistributedApplication? _app;
         private HttpClient? _flags;
         private KvClient? _kv;
@@ -131,11 +131,13 @@ public sealed class FeatureFlagsSampleTests(FeatureFlagsSampleTests.Sample sampl
             return _flags ?? throw new InvalidOperationException("The sample did not start.");
         }
 
-        /// <summary>Fails if the flags service logged an error.</summary>
+        /// <summary>Fails if a service (the flags service, the coordinator, a node) logged an error, quoting those lines.</summary>
         public void AssertNoErrorsLogged()
         {
-            var errors = _flagsOutput.Recent.Where(line => line.Contains("fail: ", StringComparison.Ordinal) || line.Contains("crit: ", StringComparison.Ordinal)).ToArray();
-            Assert.True(errors.Length == 0, "The flags service logged errors:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+            var errors = _outputs
+                .SelectMany(output => output.Value.Recent.Where(IsError).Select(line => $"[{output.Key}] {line}"))
+                .ToArray();
+            Assert.True(errors.Length == 0, "Services logged errors:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
         }
 
         public async Task InitializeAsync()
@@ -214,7 +216,7 @@ public sealed class FeatureFlagsSampleTests(FeatureFlagsSampleTests.Sample sampl
             var model = app.Services.GetRequiredService<DistributedApplicationModel>();
             foreach (var resource in model.Resources.Where(resource => resource is ProjectResource or ExecutableResource))
             {
-                var lines = resource.Name == FlagsResource ? _flagsOutput : new ResourceOutput();
+                var lines = _outputs[resource.Name] = new ResourceOutput();
                 _followers.Add(lines.FollowAsync(logs, resource, line => Forward($"[{resource.Name}] {line}"), _stopping.Token));
             }
         }
@@ -231,6 +233,10 @@ public sealed class FeatureFlagsSampleTests(FeatureFlagsSampleTests.Sample sampl
                 if (ResourceProcess.Find(app, resource.Name, isProject: resource is ProjectResource) is int pid) Signals.Kill(pid);
             }
         }
+
+        // DCP stamps each line with the time it was written: "2026-12-04T16:29:53.4040000Z fail: ...".
+        private static bool IsError(string line) =>
+            line.Contains("Z fail: ", StringComparison.Ordinal) || line.Contains("Z crit: ", StringComparison.Ordinal);
 
         private void Forward(string line)
         {
