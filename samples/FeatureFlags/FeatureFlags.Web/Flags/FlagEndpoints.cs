@@ -71,13 +71,14 @@ public static class FlagEndpoints
         return written.Created ? TypedResults.Created($"/flags/{name}", flag) : TypedResults.Ok(flag);
     }
 
-    // No If-Match: write whatever the flag holds. One ETag ("12", or weak W/"12"): write only if the flag is at version 12.
+    // No If-Match: write whatever the flag holds. One ETag, "12": write only if the flag is at version 12. A weak ETag
+    // never matches (If-Match compares strongly), nor does "*", which this service has no use for.
     private static bool TryReadIfMatch(HttpRequest request, out long? ifVersion)
     {
         ifVersion = null;
         var ifMatch = request.GetTypedHeaders().IfMatch;
         if (ifMatch.Count == 0) return true;
-        if (ifMatch.Count > 1 || !long.TryParse(ifMatch[0].Tag.AsSpan().Trim('"'), out long version) || version < 1) return false;
+        if (ifMatch.Count > 1 || ifMatch[0].IsWeak || !long.TryParse(ifMatch[0].Tag.AsSpan().Trim('"'), out long version) || version < 1) return false;
         ifVersion = version;
         return true;
     }
