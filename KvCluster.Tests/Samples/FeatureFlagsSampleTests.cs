@@ -206,7 +206,14 @@ public sealed class FeatureFlagsSampleTests(FeatureFlagsSampleTests.Sample sampl
                 await _stopping.CancelAsync();
                 await Task.WhenAll(_followers);
                 _stopping.Dispose();
-                if (Directory.Exists(_stateDirectory)) Directory.Delete(_stateDirectory, recursive: true);
+                try
+                {
+                    if (Directory.Exists(_stateDirectory)) Directory.Delete(_stateDirectory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A file still being closed by a process that just exited; the temp directory is cleaned eventually.
+                }
             }
         }
 
