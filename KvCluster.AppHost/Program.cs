@@ -10,7 +10,6 @@ using Microsoft.Extensions.Logging;
 // Redis, one coordinator and N nodes under DCP, the dashboard showing them (docs/architecture.md §5): KvCluster.Hosting's
 // AddKvCluster, with the settings from the command line and the Kv__ variables, checked here so that a mistake is said
 // with its exit code before anything starts.
-InterruptSignal.RestoreDefault();
 if (!ClusterArguments.TryTranslate(args, out var aspireArgs, out var argumentError))
 {
     Console.Error.WriteLine(argumentError);

@@ -65,6 +65,8 @@ public static class KvClusterBuilderExtensions
         if (builder.Resources.OfType<KvClusterResource>().FirstOrDefault() is { } existing)
             throw new InvalidOperationException($"This AppHost has a KvCluster already ('{existing.Name}'): its resources have fixed names, so there is one a host.");
 
+        // A cluster started from a script's background job must stop on SIGINT like the rest (InterruptSignal).
+        if (builder.ExecutionContext.IsRunMode) InterruptSignal.RestoreDefault();
         var cluster = new KvClusterResource(name, settings, builder.ExecutionContext);
         bool privateRedis = redis is null && settings.Redis is null;
         if (privateRedis) settings.RedisMode = ClusterRedis.ChooseMode(builder.ExecutionContext, settings.RedisMode);
