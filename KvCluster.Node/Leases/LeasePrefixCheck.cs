@@ -11,20 +11,18 @@ namespace KvCluster.Node.Leases;
 internal static class LeasePrefixCheck
 {
     /// <summary>Null when allowed; else the 403 naming a key outside the token's prefix.</summary>
-    public static IResult? Refusal(HttpContext context, KvStateMachine machine, string id)
+    public static IResult? Refusal(HttpContext context, KvStateMachine machine, string id) =>
+        KeyOutsidePrefix(context, machine, id) is not ({ } prefix, { } outside) ? null
+            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: $"Lease '{id}' holds key '{outside}', outside this token's prefix '{prefix}'; only a token that may write every key it holds may act on it.");
+
+    /// <summary>Whether the caller may see the lease in a list: every key it holds within the token's prefix.</summary>
+    public static bool Visible(HttpContext context, KvStateMachine machine, string id) => KeyOutsidePrefix(context, machine, id) is null;
+
+    private static (string Prefix, string Key)? KeyOutsidePrefix(HttpContext context, KvStateMachine machine, string id)
     {
         string? prefix = context.User.FindFirst(KvRoles.PrefixClaim)?.Value;
         if (string.IsNullOrEmpty(prefix) || machine.GetLease(id) is not { } lease) return null;
-        if (lease.Keys.FirstOrDefault(key => !key.StartsWith(prefix, StringComparison.Ordinal)) is not { } outside) return null;
-        return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-            detail: $"Lease '{id}' holds key '{outside}', outside this token's prefix '{prefix}'; only a token that may write every key it holds may act on it.");
-    }
-
-    /// <summary>Whether the caller may see the lease in a list: every key it holds within the token's prefix.</summary>
-    public static bool Visible(HttpContext context, KvStateMachine machine, string id)
-    {
-        string? prefix = context.User.FindFirst(KvRoles.PrefixClaim)?.Value;
-        return string.IsNullOrEmpty(prefix) || machine.GetLease(id) is not { } lease
-            || lease.Keys.All(key => key.StartsWith(prefix, StringComparison.Ordinal));
+        return lease.Keys.FirstOrDefault(key => !key.StartsWith(prefix, StringComparison.Ordinal)) is { } outside ? (prefix, outside) : null;
     }
 }
