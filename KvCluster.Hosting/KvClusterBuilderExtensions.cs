@@ -6,12 +6,52 @@ namespace Aspire.Hosting;
 
 /// <summary>Adds a KvCluster, the whole of it, to an Aspire AppHost.</summary>
 /// <remarks>
-/// The node and coordinator services come in as <c>Projects.*</c> types: the AppHost SDK generates those in each AppHost
-/// from its own project references, so a library cannot name them, and the AppHost that references KvCluster.Node and
-/// KvCluster.Coordinator passes them: <c>builder.AddKvCluster&lt;Projects.KvCluster_Node, Projects.KvCluster_Coordinator&gt;("kv")</c>.
+/// <c>builder.AddKvCluster("kv")</c> runs the coordinator and node builds this package carries (<see cref="PackagedServices"/>).
+/// An AppHost that references the KvCluster.Node and KvCluster.Coordinator projects (KvCluster's own, its samples) passes
+/// their <c>Projects.*</c> types instead, which the AppHost SDK generates from its project references:
+/// <c>builder.AddKvCluster&lt;Projects.KvCluster_Node, Projects.KvCluster_Coordinator&gt;("kv")</c>.
 /// </remarks>
 public static class KvClusterBuilderExtensions
 {
+    /// <summary>
+    /// Adds a KvCluster: its private Redis (a container where a container runtime is healthy and always when publishing,
+    /// else redis-server from PATH; or the Redis <see cref="ClusterSettings.Redis"/> names), its secrets, the coordinator
+    /// and the nodes, each service on its own fixed port, restarted when it crashes, with <c>{state-dir}/endpoints.json</c>
+    /// kept up to date. The coordinator and nodes are the builds the KvCluster.Hosting package carries, run with
+    /// <c>dotnet</c> (the ASP.NET Core runtime) and built from their Dockerfiles when publishing. The resources keep fixed
+    /// names (<c>redis</c>, <c>coordinator</c>, <c>node1</c>…), so an AppHost holds one cluster.
+    /// </summary>
+    /// <param name="builder">The AppHost's builder.</param>
+    /// <param name="name">The cluster's resource name, the connection name services read (<c>ConnectionStrings:{name}</c>).</param>
+    /// <param name="settings">The settings to start from; the defaults when null.</param>
+    /// <returns>The cluster's builder, whose <c>With…</c> methods change the settings.</returns>
+    public static IResourceBuilder<KvClusterResource> AddKvCluster(this IDistributedApplicationBuilder builder,
+        [ResourceName] string name, ClusterSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        settings ??= new ClusterSettings();
+        return builder.AddKvClusterCore(name, redis: null, settings, FromPackage(builder, settings));
+    }
+
+    /// <summary>
+    /// Adds a KvCluster, as <see cref="AddKvCluster(IDistributedApplicationBuilder, string, ClusterSettings?)"/>, on a Redis
+    /// the AppHost already has (<c>builder.AddRedis("cache")</c>): every service gets its connection string as
+    /// <c>ConnectionStrings__redis</c> and waits for it. The cluster's settings for a private Redis are then unused; keep that
+    /// Redis's snapshots off and its AOF on, or acknowledged writes can be lost when it restarts.
+    /// </summary>
+    /// <param name="builder">The AppHost's builder.</param>
+    /// <param name="name">The cluster's resource name, the connection name services read (<c>ConnectionStrings:{name}</c>).</param>
+    /// <param name="redis">The Redis that holds the cluster's log.</param>
+    /// <param name="settings">The settings to start from; the defaults when null.</param>
+    /// <returns>The cluster's builder.</returns>
+    public static IResourceBuilder<KvClusterResource> AddKvCluster(this IDistributedApplicationBuilder builder,
+        [ResourceName] string name, IResourceBuilder<IResourceWithConnectionString> redis, ClusterSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        settings = OnGivenRedis(redis, settings);
+        return builder.AddKvClusterCore(name, redis, settings, FromPackage(builder, settings));
+    }
+
     /// <summary>
     /// Adds a KvCluster: its private Redis (a container where a container runtime is healthy and always when publishing,
     /// else redis-server from PATH; or the Redis <see cref="ClusterSettings.Redis"/> names), its secrets, the coordinator
@@ -29,7 +69,7 @@ public static class KvClusterBuilderExtensions
         [ResourceName] string name, ClusterSettings? settings = null)
         where TNode : IProjectMetadata, new()
         where TCoordinator : IProjectMetadata, new() =>
-        builder.AddKvClusterCore<TNode, TCoordinator>(name, redis: null, settings ?? new ClusterSettings());
+        builder.AddKvClusterCore(name, redis: null, settings ?? new ClusterSettings(), FromProjects<TNode, TCoordinator>(builder));
 
     /// <summary>
     /// Adds a KvCluster, as <see cref="AddKvCluster{TNode, TCoordinator}(IDistributedApplicationBuilder, string, ClusterSettings?)"/>,
@@ -49,16 +89,36 @@ public static class KvClusterBuilderExtensions
         where TNode : IProjectMetadata, new()
         where TCoordinator : IProjectMetadata, new()
     {
+        settings = OnGivenRedis(redis, settings);
+        return builder.AddKvClusterCore(name, redis, settings, FromProjects<TNode, TCoordinator>(builder));
+    }
+
+    private static ClusterSettings OnGivenRedis(IResourceBuilder<IResourceWithConnectionString> redis, ClusterSettings? settings)
+    {
         ArgumentNullException.ThrowIfNull(redis);
         settings ??= new ClusterSettings();
         if (settings.Redis is not null) throw new ArgumentException("Give the cluster a Redis resource or a Redis connection string (ClusterSettings.Redis), not both.", nameof(settings));
-        return builder.AddKvClusterCore<TNode, TCoordinator>(name, redis, settings);
+        return settings;
     }
 
-    private static IResourceBuilder<KvClusterResource> AddKvClusterCore<TNode, TCoordinator>(this IDistributedApplicationBuilder builder,
-        string name, IResourceBuilder<IResourceWithConnectionString>? redis, ClusterSettings settings)
+    // How a service is added: as one of the AppHost's projects, or from the package's builds.
+    private static Func<string, ClusterService, IResourceBuilder<ProjectResource>> FromProjects<TNode, TCoordinator>(IDistributedApplicationBuilder builder)
         where TNode : IProjectMetadata, new()
-        where TCoordinator : IProjectMetadata, new()
+        where TCoordinator : IProjectMetadata, new() =>
+        (name, service) => service == ClusterService.Node
+            ? builder.AddProject<TNode>(name, launchProfileName: null)
+            : builder.AddProject<TCoordinator>(name, launchProfileName: null);
+
+    private static Func<string, ClusterService, IResourceBuilder<ExecutableResource>> FromPackage(IDistributedApplicationBuilder builder, ClusterSettings settings)
+    {
+        string directory = PackagedServices.Locate(builder, settings);
+        return (name, service) => PackagedServices.Add(builder, name, directory, service);
+    }
+
+    private static IResourceBuilder<KvClusterResource> AddKvClusterCore<TService>(this IDistributedApplicationBuilder builder,
+        string name, IResourceBuilder<IResourceWithConnectionString>? redis, ClusterSettings settings,
+        Func<string, ClusterService, IResourceBuilder<TService>> addService)
+        where TService : class, IResourceWithEnvironment, IResourceWithEndpoints, IResourceWithWaitSupport
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -72,10 +132,11 @@ public static class KvClusterBuilderExtensions
         if (privateRedis) settings.RedisMode = ClusterRedis.ChooseMode(builder.ExecutionContext, settings.RedisMode);
         cluster.Secrets = builder.AddClusterSecrets(settings, privateRedis);
         cluster.RedisBuilder = redis ?? builder.AddClusterRedis(settings, cluster.Secrets.RedisPassword);
-        cluster.CoordinatorBuilder = builder.AddCoordinator<TCoordinator>(cluster);
+        cluster.CoordinatorBuilder = addService(ClusterServices.CoordinatorName, ClusterService.Coordinator).AddCoordinator(builder, cluster);
         cluster.AddNode = index =>
         {
-            var node = builder.AddNode<TNode>(index, cluster).WithParentRelationship(cluster);
+            var node = addService(ClusterServices.NodeResourceName(index), ClusterService.Node).AddNode(builder, index, cluster)
+                .WithParentRelationship(cluster);
             if (builder.ExecutionContext.IsRunMode) builder.Eventing.Subscribe<ResourceReadyEvent>(node.Resource, cluster.NodeReadyAsync);
             return node;
         };

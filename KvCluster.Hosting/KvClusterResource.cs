@@ -15,7 +15,7 @@ public sealed class KvClusterResource : Resource, IResourceWithConnectionString
     private readonly DistributedApplicationExecutionContext _executionContext;
     // Every node ever added, in index order: WithNodes may shrink the cluster and grow it again, and a node added twice
     // would register its health check twice (which fails the app at its first check).
-    private readonly List<IResourceBuilder<ProjectResource>> _nodes = [];
+    private readonly List<IResourceBuilder<IResourceWithEndpoints>> _nodes = [];
     private readonly HashSet<string> _ready = new(StringComparer.Ordinal);
 
     /// <summary>A cluster named <paramref name="name"/> with <paramref name="settings"/>.</summary>
@@ -34,11 +34,11 @@ public sealed class KvClusterResource : Resource, IResourceWithConnectionString
     /// <summary>Whether the cluster starts its Redis itself (and so owns its port and its data).</summary>
     public bool HasPrivateRedis => Redis is RedisResource or RedisServerResource;
 
-    /// <summary>The coordinator.</summary>
-    public ProjectResource Coordinator => CoordinatorBuilder?.Resource ?? throw NotBuilt();
+    /// <summary>The coordinator: a project, or the package's build as an executable.</summary>
+    public IResourceWithEndpoints Coordinator => CoordinatorBuilder?.Resource ?? throw NotBuilt();
 
     /// <summary>The nodes the cluster starts with, node1..nodeN (spare nodes, started from the dashboard, not among them).</summary>
-    public IReadOnlyList<ProjectResource> Nodes => [.. _nodes.Take(Settings.Nodes).Select(node => node.Resource)];
+    public IReadOnlyList<IResourceWithEndpoints> Nodes => [.. _nodes.Take(Settings.Nodes).Select(node => node.Resource)];
 
     /// <summary>The admin token's parameter, with <c>WithAuth()</c> and always when publishing; null otherwise.</summary>
     public ParameterResource? AdminToken => Secrets?.AdminToken?.Resource;
@@ -47,13 +47,27 @@ public sealed class KvClusterResource : Resource, IResourceWithConnectionString
 
     internal IResourceBuilder<IResourceWithConnectionString>? RedisBuilder { get; set; }
 
-    internal IResourceBuilder<ProjectResource>? CoordinatorBuilder { get; set; }
+    internal IResourceBuilder<IResourceWithEndpoints>? CoordinatorBuilder { get; set; }
 
-    internal Func<int, IResourceBuilder<ProjectResource>>? AddNode { get; set; }
+    internal Func<int, IResourceBuilder<IResourceWithEndpoints>>? AddNode { get; set; }
 
-    internal IReadOnlyList<IResourceBuilder<ProjectResource>> AllNodes => _nodes;
+    internal IReadOnlyList<IResourceBuilder<IResourceWithEndpoints>> AllNodes => _nodes;
 
-    internal void Remember(IResourceBuilder<ProjectResource> node) => _nodes.Add(node);
+    // What stands for each node in the model: the node itself, or, for a packaged node when publishing, the container
+    // resource PublishAsDockerFile put in its place (it shares the node's annotations).
+    private readonly List<IResource> _modelledNodes = [];
+
+    internal void Remember(IResourceBuilder<IResourceWithEndpoints> node)
+    {
+        _nodes.Add(node);
+        _modelledNodes.Add(node.ApplicationBuilder.Resources.FirstOrDefault(r => r.Name == node.Resource.Name) ?? node.Resource);
+    }
+
+    internal IResource ModelledNode(int index) => _modelledNodes[index - 1];
+
+    /// <summary>Whether <paramref name="resource"/> is this cluster's coordinator or one of its nodes.</summary>
+    internal bool IsService(IResource resource) =>
+        ReferenceEquals(resource, CoordinatorBuilder?.Resource) || _nodes.Any(node => ReferenceEquals(node.Resource, resource));
 
     // The cluster shows Running once every node it starts with has been healthy, which is what WaitFor(kv) waits for.
     internal async Task NodeReadyAsync(ResourceReadyEvent readyEvent, CancellationToken cancellationToken)

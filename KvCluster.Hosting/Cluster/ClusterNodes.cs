@@ -14,7 +14,7 @@ internal static class ClusterNodes
         while (cluster.AllNodes.Count < modelled) cluster.Remember(cluster.AddNode!(cluster.AllNodes.Count + 1));
         for (int index = 1; index <= cluster.AllNodes.Count; index++)
         {
-            var node = cluster.AllNodes[index - 1].Resource;
+            var node = cluster.ModelledNode(index);
             bool present = builder.Resources.Contains(node);
             if (index <= modelled && !present) builder.Resources.Add(node);
             if (index > modelled && present) builder.Resources.Remove(node);

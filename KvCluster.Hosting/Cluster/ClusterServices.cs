@@ -5,7 +5,10 @@ using Aspire.Hosting.ApplicationModel;
 
 namespace KvCluster.Hosting;
 
-/// <summary>The coordinator and the nodes as project resources, each on its own fixed port (docs/architecture.md §5).</summary>
+/// <summary>
+/// The coordinator and the nodes, each on its own fixed port (docs/architecture.md §5): the AppHost's projects, or the
+/// builds the KvCluster.Hosting package carries (<see cref="PackagedServices"/>).
+/// </summary>
 public static class ClusterServices
 {
     /// <summary>The coordinator's resource name.</summary>
@@ -19,19 +22,21 @@ public static class ClusterServices
     /// <summary>"node-1": the node's id in the log, in membership and on /v1/cluster.</summary>
     public static string NodeId(int index) => "node-" + index.ToString(CultureInfo.InvariantCulture);
 
-    internal static IResourceBuilder<ProjectResource> AddCoordinator<TCoordinator>(this IDistributedApplicationBuilder builder,
-        KvClusterResource cluster) where TCoordinator : IProjectMetadata, new() =>
-        builder.AddProject<TCoordinator>(CoordinatorName, launchProfileName: null)
+    internal static IResourceBuilder<TService> AddCoordinator<TService>(this IResourceBuilder<TService> coordinator,
+        IDistributedApplicationBuilder builder, KvClusterResource cluster)
+        where TService : IResourceWithEnvironment, IResourceWithEndpoints, IResourceWithWaitSupport =>
+        coordinator
             .WithServiceEndpoint(builder, cluster.Settings.PortBase)
             .WithClusterDefaults(builder, cluster);
 
-    internal static IResourceBuilder<ProjectResource> AddNode<TNode>(this IDistributedApplicationBuilder builder, int index,
-        KvClusterResource cluster) where TNode : IProjectMetadata, new()
+    internal static IResourceBuilder<TService> AddNode<TService>(this IResourceBuilder<TService> node, IDistributedApplicationBuilder builder,
+        int index, KvClusterResource cluster)
+        where TService : IResourceWithEnvironment, IResourceWithEndpoints, IResourceWithWaitSupport
     {
-        var node = builder.AddProject<TNode>(NodeResourceName(index), launchProfileName: null)
-            .WithServiceEndpoint(builder, cluster.Settings.NodePort(index))
+        node.WithServiceEndpoint(builder, cluster.Settings.NodePort(index))
             .WithClusterDefaults(builder, cluster)
-            .WithReference(cluster.CoordinatorBuilder!)
+            // services__coordinator__http__0: through the endpoint, which a packaged (executable) coordinator has too.
+            .WithReference(cluster.CoordinatorBuilder!.Resource.GetEndpoint("http"))
             .WaitFor(cluster.CoordinatorBuilder!)
             .WithEnvironment("Kv__NodeId", NodeId(index))
             .WithNodeCommands(() => cluster.AdminToken);
@@ -58,17 +63,28 @@ public static class ClusterServices
     }
 
     // Locally each service listens on its fixed port itself, so DCP adds no proxy hop to a request; on IPv4 loopback
-    // alone, as redis-server does, so its URL (in membership and the kevinDB view) names one address.
-    private static IResourceBuilder<ProjectResource> WithServiceEndpoint(this IResourceBuilder<ProjectResource> service,
-        IDistributedApplicationBuilder builder, int port) =>
-        builder.ExecutionContext.IsRunMode
-            ? service.WithHttpEndpoint(port: port, isProxied: false).WithEndpoint("http", endpoint => endpoint.TargetHost = "127.0.0.1")
-            : service.WithHttpEndpoint();
+    // alone, as redis-server does, so its URL (in membership and the kevinDB view) names one address. Aspire tells a
+    // project where to listen; a packaged service (an executable, a container when publishing) is told here.
+    private static IResourceBuilder<TService> WithServiceEndpoint<TService>(this IResourceBuilder<TService> service,
+        IDistributedApplicationBuilder builder, int port) where TService : IResourceWithEnvironment, IResourceWithEndpoints
+    {
+        bool project = service.Resource is ProjectResource;
+        if (builder.ExecutionContext.IsPublishMode)
+            return project ? service.WithHttpEndpoint() : service.WithHttpEndpoint(targetPort: PackagedServices.ContainerPort, env: "ASPNETCORE_HTTP_PORTS");
+        service.WithHttpEndpoint(port: port, isProxied: false).WithEndpoint("http", endpoint => endpoint.TargetHost = "127.0.0.1");
+        if (!project)
+        {
+            var endpoint = service.Resource.GetEndpoint("http");
+            service.WithEnvironment("ASPNETCORE_URLS", ReferenceExpression.Create($"http://127.0.0.1:{endpoint.Property(EndpointProperty.TargetPort)}"));
+        }
+        return service;
+    }
 
     // The settings are read when the environment is made (at start, or when the manifest is written), so the cluster
     // builder's With… methods reach every service whenever they are called.
-    private static IResourceBuilder<ProjectResource> WithClusterDefaults(this IResourceBuilder<ProjectResource> service,
+    private static IResourceBuilder<TService> WithClusterDefaults<TService>(this IResourceBuilder<TService> service,
         IDistributedApplicationBuilder builder, KvClusterResource cluster)
+        where TService : IResourceWithEnvironment, IResourceWithEndpoints, IResourceWithWaitSupport
     {
         var redis = cluster.RedisBuilder!;
         var settings = cluster.Settings;
@@ -102,7 +118,8 @@ public static class ClusterServices
 
     // Token mode: every client request needs `Authorization: Bearer <token>`. Off locally without --auth or --token-file
     // (the services then listen on loopback alone); always on in a deployment.
-    private static IResourceBuilder<ProjectResource> WithClientTokens(this IResourceBuilder<ProjectResource> service, KvClusterResource cluster) =>
+    private static IResourceBuilder<TService> WithClientTokens<TService>(this IResourceBuilder<TService> service, KvClusterResource cluster)
+        where TService : IResourceWithEnvironment =>
         service.WithEnvironment(context =>
         {
             if (!cluster.Settings.TokenModeIn(context.ExecutionContext)) return;

@@ -46,6 +46,11 @@ public sealed class ClusterSettings
     public bool Auth { get; set; }
     /// <summary>A JSON file of client tokens (<see cref="Hosting.TokenFile"/>) the services load; turns token mode on. Relative to the current directory.</summary>
     public string? TokenFile { get; set; }
+    /// <summary>
+    /// For <c>AddKvCluster(name)</c>: the directory holding the coordinator's and the node's builds (<c>coordinator/</c>,
+    /// <c>node/</c>); null takes those the KvCluster.Hosting package carries. Relative to the current directory.
+    /// </summary>
+    public string? ServicesDirectory { get; set; }
     /// <summary>Wipe the state directory before starting.</summary>
     public bool Fresh { get; set; }
     /// <summary>Run without the Aspire dashboard; OTEL_EXPORTER_OTLP_ENDPOINT from the environment then reaches every service.</summary>

@@ -12,6 +12,7 @@ namespace KvCluster.Hosting;
 /// while the AppHost shuts down.
 /// </summary>
 public sealed class CrashRestarter(
+    KvClusterResource cluster,
     ResourceNotificationService notifications,
     ResourceCommandService commands,
     ILogger<CrashRestarter> logger) : BackgroundService
@@ -36,7 +37,8 @@ public sealed class CrashRestarter(
         {
             await foreach (var update in notifications.WatchAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (update.Resource is not (ProjectResource or RedisServerResource)) continue;
+                // The cluster's own services only: the AppHost's other resources are theirs to look after.
+                if (!cluster.IsService(update.Resource) && update.Resource is not RedisServerResource) continue;
                 // Keyed by name: the cluster's resources have one instance each (no replicas).
                 var supervised = _resources.GetOrAdd(update.Resource.Name, _ => new Supervised());
                 if (supervised.Observe(update.Snapshot) is { } exitCode)

@@ -28,7 +28,7 @@ internal sealed class EndpointsFileWriter(
         {
             await foreach (var update in notifications.WatchAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (update.Resource is not ProjectResource) continue;
+                if (!cluster.IsService(update.Resource)) continue;
                 _running[update.Resource.Name] = update.Snapshot.State?.Text == KnownResourceStates.Running;
                 await WriteIfChangedAsync(stoppingToken).ConfigureAwait(false);
             }

@@ -17,7 +17,8 @@ public static class NodeCommands
     /// deployment) as a client would: snapshot now takes an admin. With --token-file alone the AppHost holds no token, and
     /// the node answers 401.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithNodeCommands(this IResourceBuilder<ProjectResource> node, Func<ParameterResource?> adminToken) =>
+    public static IResourceBuilder<TNode> WithNodeCommands<TNode>(this IResourceBuilder<TNode> node, Func<ParameterResource?> adminToken)
+        where TNode : IResourceWithEndpoints =>
         node
             .WithHttpCommand("/v1/node/snapshot", "Snapshot now", commandName: SnapshotNow, commandOptions: new HttpCommandOptions
             {
