@@ -32,8 +32,8 @@ public sealed record ClusterSecrets(
     /// <summary>The client token's name among the services' tokens (<c>Kv__Auth__Tokens__client__Secret</c>).</summary>
     public const string ClientTokenName = "client";
     /// <summary>
-    /// The client token's role: a service that references the cluster reads and writes keys, but membership, views and
-    /// snapshots stay with the admin token.
+    /// The client token's role: a service that references the cluster reads and writes keys, but the admin routes (snapshot
+    /// now, view changes, the runtime endpoint) stay with the admin token.
     /// </summary>
     public const string ClientTokenRole = "write";
 
@@ -63,7 +63,7 @@ public static class ClusterSecretsExtensions
     /// <summary>The generated admin token's parameter (<see cref="ClusterSecrets.AdminTokenParameter"/>).</summary>
     public static IResourceBuilder<ParameterResource> AddAdminToken(this IDistributedApplicationBuilder builder) =>
         builder.AddParameter(ClusterSecrets.AdminTokenParameter, ClusterSecrets.Generated, secret: true)
-            .WithDescription("The token with role admin, for membership, views and snapshots: `Authorization: Bearer <token>`.", enableMarkdown: true);
+            .WithDescription("The token with role admin (snapshot now, view changes, the runtime endpoint): `Authorization: Bearer <token>`.", enableMarkdown: true);
 
     /// <summary>The generated client token's parameter (<see cref="ClusterSecrets.ClientTokenParameter"/>).</summary>
     public static IResourceBuilder<ParameterResource> AddClientToken(this IDistributedApplicationBuilder builder) =>
