@@ -7,8 +7,8 @@ namespace KvCluster.Hosting;
 /// <summary>
 /// A KvCluster as one resource: the parent of its Redis, coordinator and nodes. Its connection string lists the HTTP
 /// endpoints of the nodes the cluster starts with (<c>Endpoints=http://127.0.0.1:5101,http://127.0.0.1:5102,...</c>) and,
-/// where clients need a token and the cluster has an admin token, <c>;Token=</c> it; <c>WithReference(kv)</c> hands
-/// a service <c>ConnectionStrings__kv</c>.
+/// where clients need a token and the cluster generates its tokens, <c>;Token=</c> the client token (role write, not the
+/// admin token); <c>WithReference(kv)</c> hands a service <c>ConnectionStrings__kv</c>.
 /// </summary>
 public sealed class KvClusterResource : Resource, IResourceWithConnectionString
 {
@@ -42,6 +42,9 @@ public sealed class KvClusterResource : Resource, IResourceWithConnectionString
 
     /// <summary>The admin token's parameter, with <c>WithAuth()</c> and always when publishing; null otherwise.</summary>
     public ParameterResource? AdminToken => Secrets?.AdminToken?.Resource;
+
+    /// <summary>The client token's parameter (role write), what the connection string carries; null where <see cref="AdminToken"/> is.</summary>
+    public ParameterResource? ClientToken => Secrets?.ClientToken?.Resource;
 
     internal ClusterSecrets? Secrets { get; set; }
 
@@ -105,7 +108,8 @@ public sealed class KvClusterResource : Resource, IResourceWithConnectionString
                 }
             }
             // With --token-file alone the AppHost holds no token to hand out: the service brings its own.
-            if (Settings.TokenModeIn(_executionContext) && AdminToken is { } token)
+            // A service gets the client token: the admin token stays with the dashboard's commands and endpoints.json.
+            if (Settings.TokenModeIn(_executionContext) && ClientToken is { } token)
             {
                 builder.AppendLiteral(";Token=");
                 builder.AppendValueProvider(token);

@@ -98,14 +98,22 @@ public static class KvClusterResourceBuilderExtensions
     }
 
     /// <summary>
-    /// Clients need a token (<c>--auth</c>): a generated admin token (the parameter <c>kv-admin-token</c>), which the
-    /// cluster's connection string carries as <c>;Token=</c> and endpoints.json as <c>token</c>. Always on when publishing.
+    /// Clients need a token (<c>--auth</c>): a generated admin token (the parameter <c>kv-admin-token</c>), which
+    /// endpoints.json carries as <c>token</c> and the dashboard's commands send, and a generated client token with role
+    /// write (<c>kv-client-token</c>), which the cluster's connection string carries as <c>;Token=</c>. Always on when publishing.
     /// </summary>
     public static IResourceBuilder<KvClusterResource> WithAuth(this IResourceBuilder<KvClusterResource> builder)
     {
         var cluster = builder.Resource;
         cluster.Settings.Auth = true;
-        if (cluster.Secrets is { AdminToken: null } secrets) cluster.Secrets = secrets with { AdminToken = builder.ApplicationBuilder.AddAdminToken() };
+        if (cluster.Secrets is { AdminToken: null } secrets)
+        {
+            cluster.Secrets = secrets with
+            {
+                AdminToken = builder.ApplicationBuilder.AddAdminToken(),
+                ClientToken = builder.ApplicationBuilder.AddClientToken(),
+            };
+        }
         return builder;
     }
 

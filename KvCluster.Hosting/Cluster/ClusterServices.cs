@@ -124,11 +124,16 @@ public static class ClusterServices
         {
             if (!cluster.Settings.TokenModeIn(context.ExecutionContext)) return;
             context.EnvironmentVariables["Kv__Auth__Enabled"] = "true";
-            if (cluster.AdminToken is { } adminToken)
+            foreach (var (name, token, role) in new[]
             {
-                string prefix = $"Kv__Auth__Tokens__{ClusterSecrets.AdminTokenName}__";
-                context.EnvironmentVariables[prefix + "Secret"] = adminToken;
-                context.EnvironmentVariables[prefix + "Role"] = "admin";
+                (ClusterSecrets.AdminTokenName, cluster.AdminToken, "admin"),
+                (ClusterSecrets.ClientTokenName, cluster.ClientToken, ClusterSecrets.ClientTokenRole),
+            })
+            {
+                if (token is null) continue;
+                string prefix = $"Kv__Auth__Tokens__{name}__";
+                context.EnvironmentVariables[prefix + "Secret"] = token;
+                context.EnvironmentVariables[prefix + "Role"] = role;
             }
         });
 

@@ -41,7 +41,8 @@ public sealed class ClusterSettings
     public string? RedisCaFile { get; set; }
     /// <summary>
     /// Client tokens required, with a generated admin token (the parameter <see cref="ClusterSecrets.AdminTokenParameter"/>)
-    /// that endpoints.json holds as <c>token</c>. A deployment always has it on.
+    /// that endpoints.json holds as <c>token</c>, and a generated client token with role write
+    /// (<see cref="ClusterSecrets.ClientTokenParameter"/>) that the cluster's connection string carries. A deployment always has it on.
     /// </summary>
     public bool Auth { get; set; }
     /// <summary>A JSON file of client tokens (<see cref="Hosting.TokenFile"/>) the services load; turns token mode on. Relative to the current directory.</summary>
@@ -74,7 +75,7 @@ public sealed class ClusterSettings
     /// <summary>Whether the services require client tokens: with --auth or --token-file, and always in a deployment.</summary>
     public bool TokenModeIn(DistributedApplicationExecutionContext context) => context.IsPublishMode || Auth || TokenFile is not null;
 
-    /// <summary>Whether the cluster has a generated admin token: with --auth, and always in a deployment.</summary>
+    /// <summary>Whether the cluster has a generated admin token (and client token): with --auth, and always in a deployment.</summary>
     public bool AdminTokenIn(DistributedApplicationExecutionContext context) => context.IsPublishMode || Auth;
 
     /// <summary>The port of node-<paramref name="index"/>.</summary>
@@ -107,7 +108,7 @@ public sealed class ClusterSettings
         if (TokenFile is not null)
         {
             return TokenFilePath is { } tokenFile
-                ? Hosting.TokenFile.Validate(tokenFile, generatedName: Auth ? ClusterSecrets.AdminTokenName : null)
+                ? Hosting.TokenFile.Validate(tokenFile, generatedNames: Auth ? [ClusterSecrets.AdminTokenName, ClusterSecrets.ClientTokenName] : null)
                 : "--token-file must not be empty.";
         }
         return null;

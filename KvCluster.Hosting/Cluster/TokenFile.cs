@@ -15,10 +15,11 @@ public static class TokenFile
     private static readonly JsonDocumentOptions Json = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
     /// <summary>
-    /// The first problem with the file at <paramref name="path"/>, or null. <paramref name="generatedName"/> is the name of
-    /// a token the AppHost hands out itself (--auth's admin token), which the file must then not use as well.
+    /// The first problem with the file at <paramref name="path"/>, or null. <paramref name="generatedNames"/> are the names
+    /// of tokens the AppHost hands out itself (--auth's admin and client tokens), which the file must then not use as well:
+    /// the services would read the two as one token.
     /// </summary>
-    public static string? Validate(string path, string? generatedName = null)
+    public static string? Validate(string path, IReadOnlyCollection<string>? generatedNames = null)
     {
         if (!File.Exists(path)) return $"--token-file: there is no file {path}.";
         try
@@ -30,8 +31,9 @@ public static class TokenFile
             {
                 if (token.Name.Length == 0 || token.Name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is ':' or '_'))
                     return $"--token-file: {path} has a token named '{token.Name}'; a name must be non-empty, without spaces, ':' or '_'.";
-                if (string.Equals(token.Name, generatedName, StringComparison.OrdinalIgnoreCase))
-                    return $"--token-file: {path} has a token named '{token.Name}', the name of the admin token --auth generates; rename it or leave out --auth.";
+                if (generatedNames is not null && generatedNames.Contains(token.Name, StringComparer.OrdinalIgnoreCase))
+                    return $"--token-file: {path} has a token named '{token.Name}', the name of a token --auth generates " +
+                        $"({string.Join(", ", generatedNames)}); rename it or leave out --auth.";
                 if (token.Value.ValueKind != JsonValueKind.Object)
                     return $"--token-file: token '{token.Name}' in {path} is not an object with a Secret and a Role.";
                 if (Property(token.Value, "Secret") is not { ValueKind: JsonValueKind.String } secret || string.IsNullOrWhiteSpace(secret.GetString()))

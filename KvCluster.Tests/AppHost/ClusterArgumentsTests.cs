@@ -163,13 +163,16 @@ public sealed class ClusterArgumentsTests : IDisposable
     }
 
     [Fact]
-    public void A_token_file_must_exist_and_must_not_name_the_admin_token_auth_generates()
+    public void A_token_file_must_exist_and_must_not_name_a_token_auth_generates()
     {
         Assert.Equal("--token-file: there is no file /nonexistent/kvcluster/tokens.json.",
             Read(["--token-file", "/nonexistent/kvcluster/tokens.json"]).Validate());
-        string tokens = WriteTokenFile("admin.json", """{"Tokens": {"admin": {"Secret": "s", "Role": "admin"}}}""");
-        Assert.Null(Read(["--token-file", tokens]).Validate());
-        Assert.Contains("has a token named 'admin', the name of the admin token --auth generates", Read(["--auth", "--token-file", tokens]).Validate());
+        foreach (string name in new[] { "admin", "Client" })
+        {
+            string tokens = WriteTokenFile($"{name}.json", $$$"""{"Tokens": {"{{{name}}}": {"Secret": "s", "Role": "admin"} } }""");
+            Assert.Null(Read(["--token-file", tokens]).Validate());
+            Assert.Contains($"has a token named '{name}', the name of a token --auth generates (admin, client)", Read(["--auth", "--token-file", tokens]).Validate());
+        }
     }
 
     private string WriteTokenFile(string name, string content)

@@ -74,12 +74,12 @@ public sealed class ManifestTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Every_service_gets_the_internal_key_and_token_mode_with_a_generated_admin_token_auth_given_or_not(bool auth)
+    public async Task Every_service_gets_the_internal_key_and_token_mode_with_generated_admin_and_client_tokens_auth_given_or_not(bool auth)
     {
         var resources = await PublishAsync(["--nodes", "2", .. auth ? ["--auth"] : Array.Empty<string>()]);
 
         // Secret parameters whose values azd generates (and keeps in the environment's .env) at the first deployment.
-        foreach (var name in new[] { "kv-internal-key", "kv-admin-token", "redis-password" })
+        foreach (var name in new[] { "kv-internal-key", "kv-admin-token", "kv-client-token", "redis-password" })
         {
             var parameter = resources[name];
             Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());
@@ -97,8 +97,14 @@ public sealed class ManifestTests : IDisposable
             Assert.Equal("true", env.GetProperty("Kv__Auth__Enabled").GetString());
             Assert.Equal("{kv-admin-token.value}", env.GetProperty("Kv__Auth__Tokens__admin__Secret").GetString());
             Assert.Equal("admin", env.GetProperty("Kv__Auth__Tokens__admin__Role").GetString());
+            Assert.Equal("{kv-client-token.value}", env.GetProperty("Kv__Auth__Tokens__client__Secret").GetString());
+            Assert.Equal("write", env.GetProperty("Kv__Auth__Tokens__client__Role").GetString());
             Assert.False(env.TryGetProperty("Kv__Auth__TokenFile", out _));
         }
+        // What WithReference(kv) hands a deployed service: the client token, never the admin token.
+        Assert.Equal("value.v0", resources["kv"].GetProperty("type").GetString());
+        Assert.Equal("Endpoints={node1.bindings.http.url},{node2.bindings.http.url};Token={kv-client-token.value}",
+            resources["kv"].GetProperty("connectionString").GetString());
         // Redis's password is the parameter the container requires and the connection string carries.
         Assert.Equal("{redis-password.value}", resources["redis"].GetProperty("env").GetProperty("REDIS_PASSWORD").GetString());
         Assert.Contains(",password={redis-password.value}", resources["redis"].GetProperty("connectionString").GetString());

@@ -277,8 +277,8 @@ public sealed class KvClientClusterTests(PrimitivesCluster shared, ITestOutputHe
     {
         var cluster = shared.For(output);
         var builder = Host.CreateEmptyApplicationBuilder(new());
-        builder.Configuration["ConnectionStrings:kv"] =
-            $"Endpoints={string.Join(",", cluster.Nodes.Select(n => n.Url.AbsoluteUri))};Token={cluster.AdminToken}";
+        // What WithReference(kv) hands a service.
+        builder.Configuration["ConnectionStrings:kv"] = await cluster.ConnectionStringAsync();
         builder.AddKvClusterClient("kv");
         using var host = builder.Build();
         var kv = host.Services.GetRequiredService<IKvClient>();
@@ -316,7 +316,7 @@ public sealed class KvClientClusterTests(PrimitivesCluster shared, ITestOutputHe
     private static KvClientOptions Options(TestCluster cluster, ClusterService[] nodes) => new()
     {
         Endpoints = [.. nodes.Select(node => node.Url)],
-        Token = cluster.AdminToken,
+        Token = cluster.ClientToken,
         RequestTimeout = TimeSpan.FromSeconds(5),
         RetryBudget = TimeSpan.FromSeconds(20),
     };

@@ -34,16 +34,54 @@ public sealed class KvClusterHostingTests
     }
 
     [Fact]
-    public void With_auth_the_connection_string_carries_the_admin_token_and_the_node_count_follows_WithNodes()
+    public void With_auth_the_connection_string_carries_the_client_token_not_the_admin_token_and_the_node_count_follows_WithNodes()
     {
         var builder = NewBuilder();
 
         var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable()).WithNodes(5).WithAuth().WithNodes(2);
 
         Assert.Equal(["coordinator", "node1", "node2"], builder.Resources.OfType<ProjectResource>().Select(r => r.Name));
-        Assert.Contains(builder.Resources, r => r is ParameterResource { Name: "kv-admin-token", Secret: true });
-        Assert.Equal("Endpoints=http://127.0.0.1:{node1.bindings.http.port},http://127.0.0.1:{node2.bindings.http.port};Token={kv-admin-token.value}",
+        Assert.Equal(["kv-internal-key", "redis-password", "kv-admin-token", "kv-client-token"],
+            builder.Resources.OfType<ParameterResource>().Select(r => r.Name));
+        Assert.All(builder.Resources.OfType<ParameterResource>(), parameter => Assert.True(parameter.Secret, parameter.Name));
+        Assert.Equal("kv-admin-token", kv.Resource.AdminToken?.Name);
+        Assert.Equal("kv-client-token", kv.Resource.ClientToken?.Name);
+        Assert.Equal("Endpoints=http://127.0.0.1:{node1.bindings.http.port},http://127.0.0.1:{node2.bindings.http.port};Token={kv-client-token.value}",
             kv.Resource.ConnectionStringExpression.ValueExpression);
+    }
+
+    [Fact]
+    public async Task With_auth_every_service_knows_the_admin_token_as_admin_and_the_client_token_as_write()
+    {
+        var builder = NewBuilder();
+        var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", Executable()).WithNodes(1).WithAuth();
+
+        foreach (var service in builder.Resources.OfType<ProjectResource>())
+        {
+            var environment = await EnvironmentOf(service, builder.ExecutionContext);
+            Assert.Same(kv.Resource.AdminToken, environment["Kv__Auth__Tokens__admin__Secret"]);
+            Assert.Equal("admin", environment["Kv__Auth__Tokens__admin__Role"]);
+            Assert.Same(kv.Resource.ClientToken, environment["Kv__Auth__Tokens__client__Secret"]);
+            Assert.Equal("write", environment["Kv__Auth__Tokens__client__Role"]);
+        }
+    }
+
+    [Fact]
+    public async Task With_a_token_file_alone_the_cluster_generates_no_token_and_a_service_brings_its_own()
+    {
+        var builder = NewBuilder();
+        var settings = Executable();
+        settings.TokenFile = "tokens.json";
+
+        var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv", settings).WithNodes(1);
+
+        Assert.Equal(["kv-internal-key", "redis-password"], builder.Resources.OfType<ParameterResource>().Select(r => r.Name));
+        Assert.Null(kv.Resource.AdminToken);
+        Assert.Null(kv.Resource.ClientToken);
+        Assert.Equal("Endpoints=http://127.0.0.1:{node1.bindings.http.port}", kv.Resource.ConnectionStringExpression.ValueExpression);
+        var node = await EnvironmentOf(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "node1"), builder.ExecutionContext);
+        Assert.Equal("true", node["Kv__Auth__Enabled"]);
+        Assert.DoesNotContain(node.Keys, name => name.StartsWith("Kv__Auth__Tokens__", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -75,7 +113,7 @@ public sealed class KvClusterHostingTests
     }
 
     [Fact]
-    public async Task A_manifest_fills_ConnectionStrings_kv_from_the_node_endpoints_and_the_admin_token()
+    public async Task A_manifest_fills_ConnectionStrings_kv_from_the_node_endpoints_and_the_client_token()
     {
         var builder = NewBuilder("--publisher", "manifest", "--output-path", Path.GetTempPath());
         var kv = builder.AddKvCluster<NodeProject, CoordinatorProject>("kv").WithNodes(2);
@@ -84,8 +122,8 @@ public sealed class KvClusterHostingTests
         var environment = await EnvironmentOf(api.Resource, builder.ExecutionContext);
 
         Assert.Equal("{kv.connectionString}", Assert.IsAssignableFrom<IManifestExpressionProvider>(environment["ConnectionStrings__kv"]).ValueExpression);
-        // A deployment always has token mode on, with the generated admin token.
-        Assert.Equal("Endpoints={node1.bindings.http.url},{node2.bindings.http.url};Token={kv-admin-token.value}",
+        // A deployment always has token mode on, with generated tokens; a service gets the client token.
+        Assert.Equal("Endpoints={node1.bindings.http.url},{node2.bindings.http.url};Token={kv-client-token.value}",
             kv.Resource.ConnectionStringExpression.ValueExpression);
         var node = await EnvironmentOf(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "node1"), builder.ExecutionContext);
         Assert.Equal("{redis.connectionString}", Assert.IsAssignableFrom<IManifestExpressionProvider>(node["ConnectionStrings__redis"]).ValueExpression);

@@ -44,6 +44,7 @@ public sealed class TestCluster : IAsyncDisposable
         _started = options.Nodes;
         InternalKey = secrets.InternalKey;
         AdminToken = secrets.AdminToken;
+        ClientToken = secrets.ClientToken;
         CoordinatorClient = CreateClient(Coordinator.Url, AdminToken);
         foreach (var node in Nodes) _nodeClients.Add(CreateClient(node.Url, AdminToken));
         RedisConnectionString = options.RedisConnection ?? $"127.0.0.1:{options.RedisPort},password={secrets.RedisPassword}";
@@ -68,6 +69,9 @@ public sealed class TestCluster : IAsyncDisposable
 
     /// <summary>The generated admin token with <see cref="ClusterOptions.Auth"/>, else null; every client here sends it.</summary>
     public string? AdminToken { get; }
+
+    /// <summary>The generated client token (role write) with <see cref="ClusterOptions.Auth"/>, else null: what a referencing service gets.</summary>
+    public string? ClientToken { get; }
 
     /// <summary>The private redis-server, or null when the cluster uses <see cref="ClusterOptions.RedisConnection"/>.</summary>
     public ClusterRedisServer? Redis { get; }
@@ -144,6 +148,14 @@ public sealed class TestCluster : IAsyncDisposable
             await cluster.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>The cluster's connection string as <c>WithReference(kv)</c> hands it to a service (<c>ConnectionStrings__kv</c>).</summary>
+    public async Task<string> ConnectionStringAsync(CancellationToken cancellationToken = default)
+    {
+        var cluster = _app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<KvClusterResource>().Single();
+        return await cluster.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The cluster '{cluster.Name}' has no connection string.");
     }
 
     /// <summary>The client for <paramref name="node"/> (BaseAddress = its URL).</summary>
@@ -280,12 +292,13 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     // The AppHost's generated secrets, read from its parameters as the dashboard shows them.
-    private sealed record Secrets(string InternalKey, string? AdminToken, string? RedisPassword)
+    private sealed record Secrets(string InternalKey, string? AdminToken, string? ClientToken, string? RedisPassword)
     {
         public static async Task<Secrets> ReadAsync(IResourceCollection resources, CancellationToken cancellationToken) => new(
             await ValueAsync(resources, ClusterSecrets.InternalKeyParameter, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"The AppHost has no parameter {ClusterSecrets.InternalKeyParameter}."),
             await ValueAsync(resources, ClusterSecrets.AdminTokenParameter, cancellationToken).ConfigureAwait(false),
+            await ValueAsync(resources, ClusterSecrets.ClientTokenParameter, cancellationToken).ConfigureAwait(false),
             await ValueAsync(resources, ClusterSecrets.RedisPasswordParameter, cancellationToken).ConfigureAwait(false));
 
         private static async Task<string?> ValueAsync(IResourceCollection resources, string name, CancellationToken cancellationToken) =>

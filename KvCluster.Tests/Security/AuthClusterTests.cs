@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.Versioning;
 using Aspire.Hosting;
+using KvCluster.Client;
 using KvCluster.Hosting;
 using KvCluster.Tests.Infrastructure;
 using KvCluster.Tests.Integration;
@@ -11,9 +12,10 @@ namespace KvCluster.Tests.Security;
 
 /// <summary>
 /// A cluster started through the AppHost with --auth and a token file (<see cref="AuthCluster"/>): what the AppHost hands
-/// it (a private Redis that wants its password, every service the internal key and the admin token, an endpoints.json
-/// only its owner can read), and the real services refusing every caller a route's role does not allow, the matrix
-/// <see cref="AccessMatrixTests"/> checks in-process, and outsiders on the internal routes.
+/// it (a private Redis that wants its password, every service the internal key and the admin and client tokens, an
+/// endpoints.json only its owner can read, a referencing service the client token and not the admin token), and the real
+/// services refusing every caller a route's role does not allow, the matrix <see cref="AccessMatrixTests"/> checks
+/// in-process, and outsiders on the internal routes.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 [SupportedOSPlatform("linux")] // /proc, and file modes
@@ -54,6 +56,27 @@ public sealed class AuthClusterTests(AuthCluster shared, ITestOutputHelper outpu
         KvHttp.AssertProblem(listOutside, HttpStatusCode.Forbidden);
         using var refusedWrite = await KvHttp.GetAsync(cluster.NodeClients[0], "billing/settings");
         Assert.Equal(HttpStatusCode.NotFound, refusedWrite.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_token_a_referencing_service_gets_writes_and_reads_keys_and_is_refused_an_admin_route()
+    {
+        var cluster = shared.For(output);
+        string connectionString = await cluster.ConnectionStringAsync();
+
+        var options = KvClientOptions.Parse(connectionString);
+        Assert.Equal([cluster.Nodes[0].Url], options.Endpoints);
+        Assert.NotNull(cluster.ClientToken);
+        Assert.Equal(cluster.ClientToken, options.Token);
+        Assert.NotEqual(cluster.AdminToken, options.Token);
+        using (var service = new KvClient(connectionString))
+        {
+            Assert.True((await service.PutStringAsync("service/greeting", "hello")).Succeeded);
+            Assert.Equal("hello", await service.GetStringAsync("service/greeting"));
+        }
+        using var sameToken = TestCluster.CreateClient(cluster.Nodes[0].Url, options.Token);
+        using var snapshot = await sameToken.PostAsync("/v1/node/snapshot", content: null);
+        KvHttp.AssertProblem(snapshot, HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -117,7 +140,7 @@ public sealed class AuthClusterTests(AuthCluster shared, ITestOutputHelper outpu
         Assert.Equal(cluster.RedisConnectionString, endpoints.Redis);
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(cluster.EndpointsFilePath));
 
-        // Each service, as the AppHost started it, holds the same internal key and the admin token.
+        // Each service, as the AppHost started it, holds the same internal key and the admin and client tokens.
         foreach (var service in new[] { cluster.Coordinator, cluster.Nodes[0] })
         {
             var environment = EnvironmentOf(service.ProcessId ?? throw new InvalidOperationException($"{service.Name} is not running."));
@@ -125,6 +148,8 @@ public sealed class AuthClusterTests(AuthCluster shared, ITestOutputHelper outpu
             Assert.Equal("true", environment["Kv__Auth__Enabled"]);
             Assert.Equal(cluster.AdminToken, environment["Kv__Auth__Tokens__admin__Secret"]);
             Assert.Equal("admin", environment["Kv__Auth__Tokens__admin__Role"]);
+            Assert.Equal(cluster.ClientToken, environment["Kv__Auth__Tokens__client__Secret"]);
+            Assert.Equal("write", environment["Kv__Auth__Tokens__client__Role"]);
             Assert.Equal(cluster.RedisConnectionString, environment["ConnectionStrings__redis"]);
         }
         Assert.Equal("Bearer", cluster.NodeClients[0].DefaultRequestHeaders.Authorization?.Scheme);
