@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using KvCluster.Hosting;
+using KvCluster.Tests.Infrastructure;
 
 namespace KvCluster.Tests.AppHost;
 
@@ -31,7 +32,12 @@ public sealed class AppHostProcess : IDisposable
     /// Starts the AppHost with <paramref name="args"/>. With <paramref name="interruptIgnored"/>, SIGINT is ignored when it
     /// starts, as for a job a non-interactive shell put in the background.
     /// </summary>
-    public static AppHostProcess Start(IEnumerable<string> args, bool interruptIgnored = false)
+    public static AppHostProcess Start(IEnumerable<string> args, bool interruptIgnored = false) =>
+        Start(AssemblyPath(), args, interruptIgnored);
+
+    /// <summary>Starts another AppHost, <paramref name="assemblyPath"/>, the same way, with <paramref name="environment"/> added to its own.</summary>
+    public static AppHostProcess Start(string assemblyPath, IEnumerable<string> args, bool interruptIgnored = false,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("setsid")
         {
@@ -47,23 +53,16 @@ public sealed class AppHostProcess : IDisposable
             start.ArgumentList.Add("-c");
             start.ArgumentList.Add("trap '' INT; exec \"$0\" \"$@\"");
         }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         start.ArgumentList.Add("dotnet");
-        start.ArgumentList.Add(AssemblyPath());
+        start.ArgumentList.Add(assemblyPath);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         return new AppHostProcess(Process.Start(start) ?? throw new InvalidOperationException("setsid did not start"));
     }
 
     /// <summary>The AppHost built next to its project, as <c>dotnet run</c> runs it.</summary>
-    public static string AssemblyPath()
-    {
-        // The test assembly's own bin/{Configuration}/{TargetFramework} names the build to use.
-        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string configuration = framework.Parent!.Name;
-        var root = framework;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "KvCluster.sln"))) root = root.Parent;
-        if (root is null) throw new InvalidOperationException($"No KvCluster.sln above {AppContext.BaseDirectory}.");
-        return Path.Combine(root.FullName, "KvCluster.AppHost", "bin", configuration, framework.Name, "KvCluster.AppHost.dll");
-    }
+    public static string AssemblyPath() => Path.Combine(RepositoryBuild.Root, "KvCluster.AppHost", "bin", RepositoryBuild.Configuration,
+        RepositoryBuild.TargetFramework, "KvCluster.AppHost.dll");
 
     /// <summary>Waits until endpoints.json lists <paramref name="nodes"/> running nodes.</summary>
     public async Task<ClusterEndpoints> WaitForEndpointsAsync(string stateDirectory, int nodes, TimeSpan timeout)

@@ -155,6 +155,51 @@ public sealed class KvClusterHostingTests
         Assert.Throws<InvalidOperationException>(() => builder.AddKvCluster<NodeProject, CoordinatorProject>("kv2", Executable()));
     }
 
+    [Fact]
+    public void Without_project_types_and_without_the_package_AddKvCluster_says_what_to_do()
+    {
+        var builder = NewBuilder();
+
+        var refusal = Assert.Throws<InvalidOperationException>(() => builder.AddKvCluster("kv", Executable()));
+
+        Assert.Contains("KvCluster.Hosting package", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("AddKvCluster<Projects.KvCluster_Node, Projects.KvCluster_Coordinator>", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_project_types_the_services_run_with_dotnet_from_their_folders_on_loopback()
+    {
+        string services = Path.Combine(Path.GetTempPath(), "kvcluster-services-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            foreach (var (folder, assembly) in new[] { ("coordinator", "KvCluster.Coordinator.dll"), ("node", "KvCluster.Node.dll") })
+            {
+                Directory.CreateDirectory(Path.Combine(services, folder));
+                await File.WriteAllTextAsync(Path.Combine(services, folder, assembly), "");
+            }
+            var settings = Executable();
+            settings.ServicesDirectory = services;
+            var builder = NewBuilder();
+
+            var kv = builder.AddKvCluster("kv", settings).WithNodes(2).WithPortBase(5300);
+
+            var executables = builder.Resources.OfType<ExecutableResource>().Where(r => r is not RedisServerResource).ToArray();
+            Assert.Equal(["coordinator", "node1", "node2"], executables.Select(r => r.Name));
+            Assert.All(executables, r => Assert.Equal("dotnet", r.Command));
+            Assert.Equal(Path.Combine(services, "node"), executables[2].WorkingDirectory);
+            Assert.Equal([5300, 5301, 5302], executables.Select(HttpPort));
+            var environment = await EnvironmentOf(executables[2], builder.ExecutionContext);
+            Assert.Equal("node-2", environment["Kv__NodeId"]);
+            Assert.Equal("http://127.0.0.1:{node2.bindings.http.targetPort}", Assert.IsType<ReferenceExpression>(environment["ASPNETCORE_URLS"]).ValueExpression);
+            Assert.Equal("Endpoints=http://127.0.0.1:{node1.bindings.http.port},http://127.0.0.1:{node2.bindings.http.port}",
+                kv.Resource.ConnectionStringExpression.ValueExpression);
+        }
+        finally
+        {
+            Directory.Delete(services, recursive: true);
+        }
+    }
+
     // The service's environment as its callbacks make it, references unresolved: nothing here is started.
     private static async Task<Dictionary<string, object>> EnvironmentOf(IResource resource, DistributedApplicationExecutionContext executionContext)
     {
