@@ -132,10 +132,10 @@ public static class KvClusterBuilderExtensions
         if (privateRedis) settings.RedisMode = ClusterRedis.ChooseMode(builder.ExecutionContext, settings.RedisMode);
         cluster.Secrets = builder.AddClusterSecrets(settings, privateRedis);
         cluster.RedisBuilder = redis ?? builder.AddClusterRedis(settings, cluster.Secrets.RedisPassword);
-        cluster.CoordinatorBuilder = addService(ClusterServices.CoordinatorName, ClusterService.Coordinator).AddCoordinator(builder, cluster);
+        cluster.CoordinatorBuilder = addService(ClusterServices.CoordinatorName, ClusterService.Coordinator).AsCoordinator(builder, cluster);
         cluster.AddNode = index =>
         {
-            var node = addService(ClusterServices.NodeResourceName(index), ClusterService.Node).AddNode(builder, index, cluster)
+            var node = addService(ClusterServices.NodeResourceName(index), ClusterService.Node).AsNode(builder, index, cluster)
                 .WithParentRelationship(cluster);
             if (builder.ExecutionContext.IsRunMode) builder.Eventing.Subscribe<ResourceReadyEvent>(node.Resource, cluster.NodeReadyAsync);
             return node;

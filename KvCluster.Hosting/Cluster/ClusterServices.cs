@@ -22,14 +22,14 @@ public static class ClusterServices
     /// <summary>"node-1": the node's id in the log, in membership and on /v1/cluster.</summary>
     public static string NodeId(int index) => "node-" + index.ToString(CultureInfo.InvariantCulture);
 
-    internal static IResourceBuilder<TService> AddCoordinator<TService>(this IResourceBuilder<TService> coordinator,
+    internal static IResourceBuilder<TService> AsCoordinator<TService>(this IResourceBuilder<TService> coordinator,
         IDistributedApplicationBuilder builder, KvClusterResource cluster)
         where TService : IResourceWithEnvironment, IResourceWithEndpoints, IResourceWithWaitSupport =>
         coordinator
             .WithServiceEndpoint(builder, cluster.Settings.PortBase)
             .WithClusterDefaults(builder, cluster);
 
-    internal static IResourceBuilder<TService> AddNode<TService>(this IResourceBuilder<TService> node, IDistributedApplicationBuilder builder,
+    internal static IResourceBuilder<TService> AsNode<TService>(this IResourceBuilder<TService> node, IDistributedApplicationBuilder builder,
         int index, KvClusterResource cluster)
         where TService : IResourceWithEnvironment, IResourceWithEndpoints, IResourceWithWaitSupport
     {
