@@ -49,7 +49,11 @@ if (builder.ExecutionContext.IsRunMode && LocalStart.Prepare(settings, privateRe
 // A service still starting fails its health check; the dashboard shows that, the console need not print each stack.
 builder.Services.AddLogging(logging => logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
 
-builder.AddKvCluster<Projects.KvCluster_Node, Projects.KvCluster_Coordinator>("kv", settings);
+// Locally the coordinator and nodes run from their projects' build outputs (the paths this project's build writes into
+// the assembly), each start and restart `dotnet KvCluster.Node.dll` rather than `dotnet run`, a second or more less on
+// every one; a manifest has them as the projects azd publishes into container images.
+if (builder.ExecutionContext.IsRunMode) builder.AddKvCluster("kv", settings);
+else builder.AddKvCluster<Projects.KvCluster_Node, Projects.KvCluster_Coordinator>("kv", settings);
 
 await builder.Build().RunAsync();
 return 0;

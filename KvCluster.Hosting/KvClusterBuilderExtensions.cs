@@ -6,9 +6,9 @@ namespace Aspire.Hosting;
 
 /// <summary>Adds a KvCluster, the whole of it, to an Aspire AppHost.</summary>
 /// <remarks>
-/// <c>builder.AddKvCluster("kv")</c> runs the coordinator and node builds this package carries (<see cref="PackagedServices"/>).
-/// An AppHost that references the KvCluster.Node and KvCluster.Coordinator projects (KvCluster's own, its samples) passes
-/// their <c>Projects.*</c> types instead, which the AppHost SDK generates from its project references:
+/// <c>builder.AddKvCluster("kv")</c> runs the coordinator and node builds this package carries (<see cref="ServiceBuilds"/>).
+/// An AppHost that references the KvCluster.Node and KvCluster.Coordinator projects (the sample's) passes their
+/// <c>Projects.*</c> types instead, which the AppHost SDK generates from its project references:
 /// <c>builder.AddKvCluster&lt;Projects.KvCluster_Node, Projects.KvCluster_Coordinator&gt;("kv")</c>.
 /// </remarks>
 public static class KvClusterBuilderExtensions
@@ -30,7 +30,7 @@ public static class KvClusterBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         settings ??= new ClusterSettings();
-        return builder.AddKvClusterCore(name, redis: null, settings, FromPackage(builder, settings));
+        return builder.AddKvClusterCore(name, redis: null, settings, FromBuilds(builder, settings));
     }
 
     /// <summary>
@@ -49,7 +49,7 @@ public static class KvClusterBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         settings = OnGivenRedis(redis, settings);
-        return builder.AddKvClusterCore(name, redis, settings, FromPackage(builder, settings));
+        return builder.AddKvClusterCore(name, redis, settings, FromBuilds(builder, settings));
     }
 
     /// <summary>
@@ -101,7 +101,7 @@ public static class KvClusterBuilderExtensions
         return settings;
     }
 
-    // How a service is added: as one of the AppHost's projects, or from the package's builds.
+    // How a service is added: as one of the AppHost's projects, or from a build (the package's, or the AppHost's projects' outputs).
     private static Func<string, ClusterService, IResourceBuilder<ProjectResource>> FromProjects<TNode, TCoordinator>(IDistributedApplicationBuilder builder)
         where TNode : IProjectMetadata, new()
         where TCoordinator : IProjectMetadata, new() =>
@@ -109,10 +109,10 @@ public static class KvClusterBuilderExtensions
             ? builder.AddProject<TNode>(name, launchProfileName: null)
             : builder.AddProject<TCoordinator>(name, launchProfileName: null);
 
-    private static Func<string, ClusterService, IResourceBuilder<ExecutableResource>> FromPackage(IDistributedApplicationBuilder builder, ClusterSettings settings)
+    private static Func<string, ClusterService, IResourceBuilder<ExecutableResource>> FromBuilds(IDistributedApplicationBuilder builder, ClusterSettings settings)
     {
-        string directory = PackagedServices.Locate(builder, settings);
-        return (name, service) => PackagedServices.Add(builder, name, directory, service);
+        var (coordinator, node) = ServiceBuilds.Locate(builder, settings);
+        return (name, service) => ServiceBuilds.Add(builder, name, service == ClusterService.Node ? node : coordinator);
     }
 
     private static IResourceBuilder<KvClusterResource> AddKvClusterCore<TService>(this IDistributedApplicationBuilder builder,

@@ -7,7 +7,7 @@ namespace KvCluster.Hosting;
 
 /// <summary>
 /// The coordinator and the nodes, each on its own fixed port (docs/architecture.md §5): the AppHost's projects, or the
-/// builds the KvCluster.Hosting package carries (<see cref="PackagedServices"/>).
+/// builds the KvCluster.Hosting package carries (<see cref="ServiceBuilds"/>).
 /// </summary>
 public static class ClusterServices
 {
@@ -70,7 +70,7 @@ public static class ClusterServices
     {
         bool project = service.Resource is ProjectResource;
         if (builder.ExecutionContext.IsPublishMode)
-            return project ? service.WithHttpEndpoint() : service.WithHttpEndpoint(targetPort: PackagedServices.ContainerPort, env: "ASPNETCORE_HTTP_PORTS");
+            return project ? service.WithHttpEndpoint() : service.WithHttpEndpoint(targetPort: ServiceBuilds.ContainerPort, env: "ASPNETCORE_HTTP_PORTS");
         service.WithHttpEndpoint(port: port, isProxied: false).WithEndpoint("http", endpoint => endpoint.TargetHost = "127.0.0.1");
         if (!project)
         {

@@ -11,7 +11,7 @@ public sealed class ClusterRedisServer(DistributedApplication app, string connec
 
     public string ConnectionString => connectionString;
 
-    public int? ProcessId => ResourceProcess.Find(app, ClusterRedis.ResourceName, isProject: false);
+    public int? ProcessId => ResourceProcess.Find(app, ClusterRedis.ResourceName);
 
     public bool IsRunning => ProcessId is not null;
 

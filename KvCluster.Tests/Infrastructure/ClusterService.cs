@@ -50,7 +50,7 @@ public sealed class ClusterService
     public IReadOnlyCollection<string> RecentOutput => Output.Recent;
 
     /// <summary>The service's own process (not the <c>dotnet run</c> DCP started it with), or null when not running.</summary>
-    public int? ProcessId => ResourceProcess.Find(_app, ResourceName, isProject: true);
+    public int? ProcessId => ResourceProcess.Find(_app, ResourceName);
 
     public bool IsRunning => ProcessId is not null;
 

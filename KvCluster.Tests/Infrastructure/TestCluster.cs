@@ -102,7 +102,8 @@ public sealed class TestCluster : IAsyncDisposable
         appHost.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter($"{typeof(KvCluster.AppHost.Cluster.ClusterArguments).Assembly.GetName().Name}.Resources", LogLevel.None));
-        foreach (var service in appHost.Resources.OfType<ProjectResource>())
+        foreach (var service in appHost.Resources.OfType<IResourceWithEnvironment>()
+                     .Where(r => r.Name == ClusterServices.CoordinatorName || r.Name.StartsWith("node", StringComparison.Ordinal)).ToArray())
         {
             var builder = appHost.CreateResourceBuilder(service);
             foreach (var (name, value) in EnvironmentFor(options, ServiceId(service.Name))) builder.WithEnvironment(name, value);

@@ -237,7 +237,7 @@ public sealed class FeatureFlagsSampleTests(FeatureFlagsSampleTests.Sample sampl
             {
                 if (resource is not (ProjectResource or ExecutableResource)) continue;
                 restarter.LeaveDown(resource.Name);
-                if (ResourceProcess.Find(app, resource.Name, isProject: resource is ProjectResource) is int pid) Signals.Kill(pid);
+                if (ResourceProcess.Find(app, resource.Name) is int pid) Signals.Kill(pid);
             }
         }
 
