@@ -69,7 +69,10 @@ internal static class LeaseEndpoints
         }
         catch (JsonException e)
         {
-            return Problems.BadRequest("Invalid lease request", $"The body must be JSON like {{\"ttlSeconds\": 10}}: {e.Message}");
+            // Where it breaks, not the exception's message: that names the node's own types and the reader's byte positions.
+            string where = e.Path is { Length: > 0 } path ? $"at {path}, line {e.LineNumber + 1}" : $"line {e.LineNumber + 1}";
+            return Problems.BadRequest("Invalid lease request",
+                $"The body is not a lease request in JSON ({where}): expected {{\"ttlSeconds\": 10}}, with an optional \"id\" (16 lowercase hex digits).");
         }
         if (request?.TtlSeconds is not { } ttlSeconds || ttlSeconds < 1 || ttlSeconds > MaxTtlSeconds)
         {

@@ -44,6 +44,12 @@ internal sealed record FuzzRequest(
 {
     public const int Coordinator = -1;
 
+    /// <summary>
+    /// For <c>POST /v1/leases</c>: the id the body names when it is well formed and names one, else "" (the node may
+    /// pick the id); null for every other request. The leases afterwards are checked against it (<see cref="LeaseLedger"/>).
+    /// </summary>
+    public string? LeaseGrant { get; init; }
+
     /// <summary>True when the request could change the keyspace if accepted.</summary>
     public bool MayWrite => OwnKeyPrefix is not null && Method is "PUT" or "POST" or "DELETE";
 

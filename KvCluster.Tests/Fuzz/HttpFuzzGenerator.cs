@@ -8,12 +8,15 @@ namespace KvCluster.Tests.Fuzz;
 /// Random requests for every route of a node and the coordinator, from one seed: methods (right, wrong, invalid),
 /// keys in every encoding trouble (%-edge cases, invalid UTF-8, control characters, too long), query strings, headers
 /// (Content-Type, If-Match, Idempotency-Key, X-Kv-Consistency, X-Kv-Min-Seq garbage, huge and many headers), bodies
-/// (random bytes, broken and hostile JSON, damaged append batches) and framings. A key a request may create starts
-/// with a prefix of its own (<c>fz/{run}/{index}/</c>), and idempotency keys that could be accepted are unique, so
-/// the keyspace afterwards says exactly which requests wrote. Nothing here waits on purpose: no session read of a
-/// sequence number not yet reached, no causal metadata ahead of the log.
+/// (random bytes, broken and hostile JSON, damaged append batches) and framings; and the coordination primitives:
+/// watch streams (filters, <c>from</c>, <c>Last-Event-ID</c>), transactions (valid, broken and hostile JSON, with and
+/// without Idempotency-Key), the lease routes (grants with valid and invalid TTLs and ids, keep-alives, revokes,
+/// reads) and puts naming a lease. A key a request may create starts with a prefix of its own
+/// (<c>fz/{run}/{index}/</c>) — a transaction writes only there too —, and idempotency keys that could be accepted
+/// are unique, so the keyspace afterwards says exactly which requests wrote. Nothing here waits on purpose: no
+/// session read of a sequence number not yet reached, no causal metadata ahead of the log.
 /// </summary>
-internal sealed class HttpFuzzGenerator(int seed, string runId, int nodes)
+internal sealed partial class HttpFuzzGenerator(int seed, string runId, int nodes)
 {
     private readonly Random _random = new(seed);
 
@@ -33,25 +36,31 @@ internal sealed class HttpFuzzGenerator(int seed, string runId, int nodes)
     ];
     private static readonly string[] IfMatches = ["\"1\"", "\"0\"", "*", "W/\"1\"", "\"-1\"", "\"99999999999999999999\"", "\"1\", \"2\"", "1", "\"", "\"\"", "\"abc\""];
     private static readonly string[] SocketAddresses = ["1.2.3.4:5", "host:0", ":", "[::1]:80", "a b:1", "127.0.0.1:99999", "x:", ":80", "[::1", "\u00e9:1"];
-    private static readonly string[] UnroutedPaths = ["/", "//", "/v1", "/v1/", "/v1/kvz", "/v2/kv/a", "/v1//kv/a", "/api/v2/a", "/key-value-stor", "/key-value-store-views", "/v1/internal", "/v1/internal/x", "/v1/append/x", "/%00", "/v1/node/x", "*", "http://x/v1/kv"];
+    private static readonly string[] UnroutedPaths = ["/", "//", "/v1", "/v1/", "/v1/kvz", "/v2/kv/a", "/v1//kv/a", "/api/v2/a", "/key-value-stor", "/key-value-store-views", "/v1/internal", "/v1/internal/x", "/v1/append/x", "/%00", "/v1/node/x", "*", "http://x/v1/kv",
+        "/v1/watch/x", "/v1/txn/x", "/v1/leases/0123456789abcdef/x", "/v1/leases/keepalive/x", "/v1/leasesx"];
 
     public FuzzRequest Next(int index)
     {
         int roll = _random.Next(100);
         return roll switch
         {
-            < 25 => KeyRequest(index, "/v1/kv/", ["GET", "PUT", "DELETE"], RouteFamily.Native),
-            < 38 => KeyRequest(index, "/key-value-store/", ["GET", "PUT", "DELETE"], RouteFamily.Compat),
-            < 50 => KeyRequest(index, "/api/v1/", ["GET", "PUT", "POST", "DELETE"], RouteFamily.Compat),
-            < 57 => Plain(index, NodeService(), RouteFamily.Native, "GET", "/v1/kv" + ListQuery(index)),
-            < 64 => Plain(index, NodeService(), RouteFamily.Compat, Method("GET", "PUT", "DELETE"), "/key-value-store-view", ViewBody()),
-            < 74 => Plain(index, NodeService(), RouteFamily.Native, Method("GET"),
+            < 20 => KeyRequest(index, "/v1/kv/", ["GET", "PUT", "DELETE"], RouteFamily.Native),
+            < 29 => KeyRequest(index, "/key-value-store/", ["GET", "PUT", "DELETE"], RouteFamily.Compat),
+            < 38 => KeyRequest(index, "/api/v1/", ["GET", "PUT", "POST", "DELETE"], RouteFamily.Compat),
+            < 43 => Plain(index, NodeService(), RouteFamily.Native, "GET", "/v1/kv" + ListQuery(index)),
+            < 48 => Plain(index, NodeService(), RouteFamily.Compat, Method("GET", "PUT", "DELETE"), "/key-value-store-view", ViewBody()),
+            < 55 => Plain(index, NodeService(), RouteFamily.Native, Method("GET"),
                 Pick("/v1/cluster", "/v1/node", "/v1/node?digest=true", "/v1/node?digest=%00", "/health", "/alive", "/v1/runtime")),
-            < 75 => Plain(index, NodeService(), RouteFamily.Compat, Method("GET"), "/api/v1/role"),
-            < 77 => Plain(index, NodeService(), RouteFamily.Internal, Method("GET"), "/v1/internal/snapshot"),
-            < 84 => Plain(index, FuzzRequest.Coordinator, RouteFamily.Internal, Method("POST"), "/v1/append", AppendBody(),
+            < 56 => Plain(index, NodeService(), RouteFamily.Compat, Method("GET"), "/api/v1/role"),
+            < 58 => Plain(index, NodeService(), RouteFamily.Internal, Method("GET"), "/v1/internal/snapshot"),
+            < 63 => Plain(index, FuzzRequest.Coordinator, RouteFamily.Internal, Method("POST"), "/v1/append", AppendBody(),
                 AppendContentType()),
-            < 88 => Plain(index, FuzzRequest.Coordinator, RouteFamily.Native, Method("GET"), Pick("/v1/cluster", "/health", "/alive", "/v1/runtime", "/v1/kv/a")),
+            // The coordinator serves none of the primitives: their routes are 404 there.
+            < 66 => Plain(index, FuzzRequest.Coordinator, RouteFamily.Native, Method("GET"),
+                Pick("/v1/cluster", "/health", "/alive", "/v1/runtime", "/v1/kv/a", "/v1/watch", "/v1/leases", "/v1/txn")),
+            < 72 => WatchRequest(index),
+            < 80 => TxnRequest(index),
+            < 90 => LeaseRequest(index),
             _ => Plain(index, _random.Next(4) == 0 ? FuzzRequest.Coordinator : NodeService(), RouteFamily.Unrouted,
                 Method(AnyMethods), Pick(UnroutedPaths) + (_random.Next(2) == 0 ? "" : RandomAscii(_random.Next(1, 12), "abz019-_~")), RandomBytes(64)),
         };
@@ -63,6 +72,8 @@ internal sealed class HttpFuzzGenerator(int seed, string runId, int nodes)
         string method = _random.Next(10) == 0 ? Pick(AnyMethods) : Pick(methods);
         string target = route + prefix + KeySuffix();
         if (method == "GET" && family == RouteFamily.Native || route == "/api/v1/" && method == "GET") target += ReadQuery();
+        // A put that names a lease writes its key under its own prefix like any put; its lease may end it later.
+        if (method == "PUT" && route == "/v1/kv/" && _random.Next(3) == 0) target += "?lease=" + LeaseParameter();
         var headers = Headers(index);
         byte[] body = method switch
         {
@@ -82,6 +93,20 @@ internal sealed class HttpFuzzGenerator(int seed, string runId, int nodes)
         if (contentType is not null) headers.Insert(0, new("Content-Type", contentType));
         body ??= _random.Next(5) == 0 ? RandomBytes(64) : [];
         return new FuzzRequest(index, service, family, method, target, headers, body, Framing(body), OwnKeyPrefix: null);
+    }
+
+    // The primitives' handlers read more than a key: half of their requests come without the hostile headers and framing
+    // that Kestrel itself refuses (a non-ASCII header value, a body that never ends), so that most reach the handler.
+    // Their own headers (Content-Type, Idempotency-Key, Last-Event-ID...) come first; with honest, always plain.
+    private FuzzRequest Primitive(int index, string method, string target, List<KeyValuePair<string, string>>? own = null, byte[]? body = null,
+        string? prefix = null, bool honest = false)
+    {
+        bool plain = honest || _random.Next(2) == 0;
+        var headers = plain ? [] : Headers(index);
+        if (own is not null) headers.InsertRange(0, own);
+        body ??= _random.Next(8) == 0 ? RandomBytes(64) : [];
+        var framing = !plain ? Framing(body) : body.Length == 0 ? BodyFraming.None : BodyFraming.ContentLength;
+        return new FuzzRequest(index, NodeService(), RouteFamily.Native, method, target, headers, body, framing, prefix);
     }
 
     private string KeySuffix() => _random.Next(8) switch

@@ -56,7 +56,12 @@ internal sealed record RawAnswer(int Status, IReadOnlyDictionary<string, string>
 
     public string BodyText => Encoding.UTF8.GetString(Body);
 
-    /// <summary>True when <paramref name="bytes"/> hold a whole final answer (after any 100 Continue).</summary>
+    /// <summary>
+    /// True when <paramref name="bytes"/> hold a whole final answer (after any 100 Continue). An event stream (a watch)
+    /// never ends by itself: its head and its first event or comment, whole, are taken as the answer, and the caller
+    /// closes the connection — the node ends the stream when it sees the client gone. Waiting for the end instead
+    /// would hang until the timeout; a watch started where nothing is sent yet still sends its first comment at once.
+    /// </summary>
     public static bool IsComplete(ReadOnlySpan<byte> bytes, bool isHead)
     {
         bytes = SkipInterim(bytes);
@@ -65,7 +70,12 @@ internal sealed record RawAnswer(int Status, IReadOnlyDictionary<string, string>
         if (isHead) return true;
         string head = Encoding.Latin1.GetString(bytes[..end]).ToLowerInvariant();
         var body = bytes[(end + 4)..];
-        if (head.Contains("transfer-encoding: chunked", StringComparison.Ordinal)) return body.EndsWith("0\r\n\r\n"u8);
+        bool chunked = head.Contains("transfer-encoding: chunked", StringComparison.Ordinal);
+        if (head.Contains("\r\ncontent-type: text/event-stream", StringComparison.Ordinal))
+        {
+            return (chunked ? Dechunk(body.ToArray()) : body.ToArray()).AsSpan().IndexOf("\n\n"u8) >= 0;
+        }
+        if (chunked) return body.EndsWith("0\r\n\r\n"u8);
         int at = head.IndexOf("\r\ncontent-length:", StringComparison.Ordinal);
         if (at < 0) return false;
         int lineEnd = head.IndexOf("\r\n", at + 2, StringComparison.Ordinal);
