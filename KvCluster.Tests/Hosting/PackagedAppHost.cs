@@ -81,6 +81,17 @@ public sealed partial class PackagedAppHost : IAsyncLifetime
         {
             if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
         }
+        // The package's own folder in the cache, when this run's version was the only one there.
+        string packageIdFolder = Path.GetDirectoryName(PackageFolder)!;
+        try
+        {
+            if (System.IO.Directory.Exists(packageIdFolder) && !System.IO.Directory.EnumerateFileSystemEntries(packageIdFolder).Any())
+                System.IO.Directory.Delete(packageIdFolder);
+        }
+        catch (IOException)
+        {
+            // A run beside this one restored its own version into it meanwhile: the folder is in use again.
+        }
         return Task.CompletedTask;
     }
 
