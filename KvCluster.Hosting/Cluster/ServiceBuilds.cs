@@ -25,7 +25,9 @@ internal static class ServiceBuilds
     /// </summary>
     public static (string Coordinator, string Node) Locate(IDistributedApplicationBuilder builder, ClusterSettings settings)
     {
-        var found = new[] { ClusterService.Coordinator, ClusterService.Node }.Select(service =>
+        return (Find(ClusterService.Coordinator), Find(ClusterService.Node));
+
+        string Find(ClusterService service)
         {
             string? assembly = settings.ServicesDirectory is { } own
                 ? Path.Combine(Path.GetFullPath(own), Folder(service), AssemblyName(service) + ".dll")
@@ -41,8 +43,7 @@ internal static class ServiceBuilds
             }
             if (!File.Exists(assembly)) throw new InvalidOperationException($"The KvCluster {Folder(service)} is missing: {assembly} does not exist.");
             return assembly;
-        }).ToArray();
-        return (found[0], found[1]);
+        }
     }
 
     /// <summary>
